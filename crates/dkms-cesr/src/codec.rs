@@ -63,7 +63,7 @@ pub(crate) fn head(buf: &[u8], domain: Domain, n: usize) -> Result<[u8; 8]> {
 /// The binary form of a whole item of `fs` characters at the start of `buf`.
 pub(crate) fn qb2_of(buf: &[u8], domain: Domain, fs: usize) -> Result<Vec<u8>> {
     let len = domain.bytes_for_chars(fs);
-    let item = buf.get(..len).ok_or(Error::Incomplete { offset: 0, needed: len - buf.len() })?;
+    let item = buf.get(..len).ok_or_else(|| Error::Incomplete { offset: 0, needed: len.saturating_sub(buf.len()) })?;
     match domain {
         Domain::Text => {
             let mut out = Vec::with_capacity(fs / 4 * 3);

@@ -1,1 +1,663 @@
+//! Incremental framing of KERI message streams.
+//!
+//! A stream is a sequence of message bodies (JSON, CBOR or MGPK, each carrying
+//! a version string with its length), each followed by zero or more attachment
+//! groups (a counter and what it counts, in the text or the binary domain). The
+//! [`Framer`] splits a buffer into these items and returns borrowed slices; it
+//! never decodes a body or a signature, and never copies.
+//!
+//! It is incremental: when the buffer ends inside an item it answers
+//! [`Status::Incomplete`] with the number of bytes it needs at least, so a
+//! socket reader can append and call again. It keeps no state between calls,
+//! so memory does not grow with the stream.
+//!
+//! ```
+//! use dkms_cesr::stream::{Framer, Status};
+//! use dkms_cesr::{Counter, CounterKind, Indexer, IndexerCode};
+//!
+//! let body = br#"{"v":"KERI10JSON00002b_","t":"ixn","x":"y"}"#;
+//! # assert_eq!(body.len(), 0x2b);
+//! let mut stream = body.to_vec();
+//! stream.extend(Counter::new(CounterKind::ControllerIdxSigs, 1)?.qb64b());
+//! stream.extend(Indexer::new(IndexerCode::Ed25519Sig, 0, None, vec![0u8; 64])?.qb64b());
+//!
+//! let framer = Framer::new();
+//! // With only part of the stream, the framer asks for more bytes.
+//! assert!(matches!(framer.next_message(&stream[..20], false)?, Status::Incomplete(_)));
+//! // With all of it (and end of input), it returns the message and what it used.
+//! let Status::Done(msg, used) = framer.next_message(&stream, true)? else { panic!() };
+//! assert_eq!(used, stream.len());
+//! assert_eq!(msg.body.raw, &body[..]);
+//! assert_eq!(msg.attachments.len(), 1);
+//! assert_eq!(msg.attachments[0].counter.count(), 1);
+//! # Ok::<(), dkms_cesr::Error>(())
+//! ```
 
+use alloc::vec::Vec;
+
+use crate::codec::Domain;
+use crate::codes::counter::{CounterKind, CounterTable, Element, Layout};
+use crate::counter::Counter;
+use crate::error::{Error, Result};
+use crate::{indexer, matter};
+
+/// Serialization kind of a message body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// JSON.
+    Json,
+    /// CBOR.
+    Cbor,
+    /// MessagePack.
+    Mgpk,
+}
+
+impl Kind {
+    /// The four-character name used in version strings.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Json => "JSON",
+            Kind::Cbor => "CBOR",
+            Kind::Mgpk => "MGPK",
+        }
+    }
+}
+
+/// A v1 version string: `PPPPMmKKKKSSSSSS_`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VersionString {
+    /// Protocol, e.g. `KERI` or `ACDC`.
+    pub protocol: [u8; 4],
+    /// Major version (hex digit value).
+    pub major: u8,
+    /// Minor version (hex digit value).
+    pub minor: u8,
+    /// Serialization kind.
+    pub kind: Kind,
+    /// Total body size in bytes, version string included.
+    pub size: usize,
+    /// Offset of the version string inside the body.
+    pub offset: usize,
+}
+
+/// Length of a v1 version string.
+pub const VERSION_STRING_LEN: usize = 17;
+/// Largest offset of the version string inside a body (keripy `MaxVSOffset`).
+pub const MAX_VERSION_OFFSET: usize = 12;
+
+/// What the first three bits of an item's first byte announce (keripy's "cold start" tritet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Cold {
+    /// A message body of this kind.
+    Message(Kind),
+    /// A counter or op code in the text domain.
+    Text,
+    /// A counter or op code in the binary domain.
+    Binary,
+    /// Annotated CESR (v2 only); an error in v1.
+    Annotated,
+}
+
+/// Classifies an item by its first byte.
+#[must_use]
+pub const fn sniff(first: u8) -> Cold {
+    match first >> 5 {
+        0b001 | 0b010 => Cold::Text,
+        0b011 => Cold::Message(Kind::Json),
+        0b100 | 0b110 => Cold::Message(Kind::Mgpk),
+        0b101 => Cold::Message(Kind::Cbor),
+        0b111 => Cold::Binary,
+        _ => Cold::Annotated,
+    }
+}
+
+/// A message body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Body<'a> {
+    /// The serialized body, exactly `version.size` bytes.
+    pub raw: &'a [u8],
+    /// Its version string.
+    pub version: VersionString,
+    /// Offset from the start of the buffer given to the framer.
+    pub offset: usize,
+}
+
+/// An attachment group: a counter and everything it counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group<'a> {
+    /// The counter.
+    pub counter: Counter,
+    /// Domain of the counter and its content.
+    pub domain: Domain,
+    /// The whole group, counter included.
+    pub raw: &'a [u8],
+    /// Offset from the start of the buffer given to the framer.
+    pub offset: usize,
+}
+
+/// One element of a group's content, as a slice in the group's domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part<'a> {
+    /// A Matter primitive (decode with [`crate::Matter::decode`]).
+    Matter(&'a [u8]),
+    /// An indexed signature (decode with [`crate::Indexer::decode`]).
+    Indexer(&'a [u8]),
+    /// A nested group.
+    Group(Group<'a>),
+    /// Material a quadlet-counted group carries without further framing here.
+    Opaque(&'a [u8]),
+}
+
+/// A top-level stream item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Item<'a> {
+    /// A message body.
+    Body(Body<'a>),
+    /// An attachment group (or a protocol-stack version code).
+    Group(Group<'a>),
+}
+
+/// A message body with the attachment groups that follow it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// The body.
+    pub body: Body<'a>,
+    /// The top-level attachment groups, in stream order.
+    pub attachments: Vec<Group<'a>>,
+}
+
+/// Result of framing on a buffer that may hold only part of the stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status<T> {
+    /// A complete item and the number of bytes it took from the buffer start.
+    Done(T, usize),
+    /// The buffer ends inside the item: at least this many more bytes are needed.
+    Incomplete(usize),
+}
+
+/// Resource bounds of the framer. Input that exceeds them is an error, never an allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest message body in bytes (the v1 version string allows up to 0xffffff).
+    pub max_body: usize,
+    /// Largest attachment group in bytes (bounds what `-V`/`-0V`/`-L` can ask a reader to buffer).
+    pub max_group: usize,
+    /// Most top-level attachment groups after one message.
+    pub max_groups: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_body: 0x00ff_ffff, max_group: 16 << 20, max_groups: 256 }
+    }
+}
+
+/// Splits a byte stream into bodies and attachment groups. Stateless and cheap to copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Framer {
+    table: &'static CounterTable,
+    limits: Limits,
+}
+
+impl Default for Framer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Most nesting of groups inside groups (v1 needs 3: `-V` › `-K` › `-J` › `-F` › `-A`).
+const MAX_DEPTH: usize = 6;
+
+type Sink<'s, 'a> = &'s mut dyn FnMut(Part<'a>);
+
+impl Framer {
+    /// A CESR 1.0 framer with default [`Limits`].
+    #[must_use]
+    pub fn new() -> Self {
+        Self { table: CounterTable::V1, limits: Limits::default() }
+    }
+
+    /// The same framer with other limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits in force.
+    #[must_use]
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Frames the item at the start of `buf`.
+    ///
+    /// # Errors
+    /// A typed [`Error`] with the offset of the first bad byte. A short buffer is
+    /// not an error: it gives [`Status::Incomplete`].
+    pub fn next_item<'a>(&self, buf: &'a [u8]) -> Result<Status<Item<'a>>> {
+        let Some(&first) = buf.first() else { return Ok(Status::Incomplete(1)) };
+        let res = match sniff(first) {
+            Cold::Message(kind) => self.body(buf, kind).map(|(b, n)| (Item::Body(b), n)),
+            Cold::Text => self.group(buf, Domain::Text, 0, None).map(|(g, n)| (Item::Group(g), n)),
+            Cold::Binary => self.group(buf, Domain::Binary, 0, None).map(|(g, n)| (Item::Group(g), n)),
+            Cold::Annotated => Err(Error::ColdStart { offset: 0, byte: first }),
+        };
+        incomplete_ok(res)
+    }
+
+    /// Frames the message at the start of `buf` with all the attachment groups
+    /// that follow it. `eof` says that no more input will come: without it a
+    /// message that ends exactly at the end of `buf` is `Incomplete(1)`, because
+    /// more attachment groups may still arrive.
+    ///
+    /// A protocol-stack code (`--AAABAA`, CESR 1.0) before the message is accepted
+    /// and skipped; any other version is an error.
+    ///
+    /// # Errors
+    /// As [`Framer::next_item`]; also [`Error::OrphanAttachment`] when the stream
+    /// holds an attachment group where a message should start.
+    pub fn next_message<'a>(&self, buf: &'a [u8], eof: bool) -> Result<Status<Message<'a>>> {
+        let mut pos = 0;
+        // Skip protocol-stack version codes.
+        let body = loop {
+            let rest = buf.get(pos..).unwrap_or_default();
+            match self.next_item(rest).map_err(|e| e.shifted(pos))? {
+                Status::Incomplete(n) => return Ok(Status::Incomplete(n)),
+                Status::Done(Item::Body(mut b), n) => {
+                    b.offset += pos;
+                    pos += n;
+                    break b;
+                }
+                Status::Done(Item::Group(g), n) if g.counter.kind() == CounterKind::KeriProtocolStack => {
+                    if g.counter.genus_version() != Some((1, 0)) {
+                        return Err(Error::UnexpectedGroup {
+                            code: g.counter.code(),
+                            offset: pos,
+                            context: "unsupported protocol stack version (only CESR 1.00)",
+                        });
+                    }
+                    pos += n;
+                }
+                Status::Done(Item::Group(_), _) => return Err(Error::OrphanAttachment { offset: pos }),
+            }
+        };
+        let mut attachments = Vec::new();
+        loop {
+            let rest = buf.get(pos..).unwrap_or_default();
+            let Some(&first) = rest.first() else {
+                if eof {
+                    return Ok(Status::Done(Message { body, attachments }, pos));
+                }
+                return Ok(Status::Incomplete(1));
+            };
+            let domain = match sniff(first) {
+                Cold::Message(_) => return Ok(Status::Done(Message { body, attachments }, pos)),
+                Cold::Text => Domain::Text,
+                Cold::Binary => Domain::Binary,
+                Cold::Annotated => return Err(Error::ColdStart { offset: pos, byte: first }),
+            };
+            if attachments.len() >= self.limits.max_groups {
+                return Err(Error::LimitExceeded {
+                    what: "attachment groups after one message",
+                    limit: self.limits.max_groups,
+                    offset: pos,
+                });
+            }
+            match incomplete_ok(self.group(rest, domain, 0, None)).map_err(|e| e.shifted(pos))? {
+                Status::Incomplete(n) => return Ok(Status::Incomplete(n)),
+                Status::Done(mut g, n) => {
+                    if g.counter.kind() == CounterKind::KeriProtocolStack {
+                        return Err(Error::UnexpectedGroup {
+                            code: g.counter.code(),
+                            offset: pos,
+                            context: "protocol stack code inside attachments",
+                        });
+                    }
+                    g.offset = pos;
+                    attachments.push(g);
+                    pos += n;
+                }
+            }
+        }
+    }
+
+    /// Iterates over the messages of a complete buffer. After an error the
+    /// iterator skips to the next byte where a message body can start, so one
+    /// bad message does not hide the rest of the stream.
+    #[must_use]
+    pub fn messages<'a>(&self, buf: &'a [u8]) -> Messages<'a> {
+        Messages { framer: *self, buf, pos: 0 }
+    }
+
+    /// Offset of the next position after `from` where a message body with a
+    /// well-formed version string starts, or `buf.len()` when there is none.
+    #[must_use]
+    pub fn resync(&self, buf: &[u8], from: usize) -> usize {
+        let mut i = from;
+        while let Some(rest) = buf.get(i..) {
+            if rest.is_empty() {
+                break;
+            }
+            if let Some(&b) = rest.first()
+                && let Cold::Message(kind) = sniff(b)
+                && matches!(version_string(rest, kind), Ok(Some(_)))
+            {
+                return i;
+            }
+            i += 1;
+        }
+        buf.len()
+    }
+
+    fn body<'a>(&self, buf: &'a [u8], kind: Kind) -> Result<(Body<'a>, usize)> {
+        let Some(version) = version_string(buf, kind)? else {
+            let needed = (MAX_VERSION_OFFSET + VERSION_STRING_LEN).saturating_sub(buf.len()).max(1);
+            return Err(Error::Incomplete { offset: 0, needed });
+        };
+        if version.size > self.limits.max_body {
+            return Err(Error::LimitExceeded { what: "message body", limit: self.limits.max_body, offset: 0 });
+        }
+        let raw = buf.get(..version.size).ok_or_else(|| Error::Incomplete { offset: 0, needed: version.size.saturating_sub(buf.len()) })?;
+        Ok((Body { raw, version, offset: 0 }, version.size))
+    }
+
+    /// Frames one group at the start of `buf`. `allowed` restricts its kind.
+    fn group<'a>(
+        &self,
+        buf: &'a [u8],
+        domain: Domain,
+        depth: usize,
+        allowed: Option<&'static [CounterKind]>,
+    ) -> Result<(Group<'a>, usize)> {
+        let (g, n) = self.group_visit(buf, domain, depth, allowed, &mut |_| {})?;
+        Ok((g, n))
+    }
+
+    fn group_visit<'a>(
+        &self,
+        buf: &'a [u8],
+        domain: Domain,
+        depth: usize,
+        allowed: Option<&'static [CounterKind]>,
+        sink: Sink<'_, 'a>,
+    ) -> Result<(Group<'a>, usize)> {
+        let (counter, mut pos) = Counter::parse_with(self.table, buf, domain)?;
+        let entry = counter.entry();
+        if let Some(allowed) = allowed
+            && !allowed.contains(&entry.kind)
+        {
+            return Err(Error::UnexpectedGroup { code: entry.code, offset: 0, context: "inside this group" });
+        }
+        if depth > MAX_DEPTH {
+            return Err(Error::LimitExceeded { what: "group nesting", limit: MAX_DEPTH, offset: 0 });
+        }
+        match entry.layout {
+            Layout::Items(item) => {
+                for done in 0..counter.count() {
+                    let remaining = usize::try_from(counter.count() - done).unwrap_or(usize::MAX);
+                    pos = self.item(buf, pos, domain, depth, item, remaining, sink)?;
+                }
+            }
+            Layout::RootThenItems { root, item } => {
+                pos = self.item(buf, pos, domain, depth, root, 1, sink)?;
+                for done in 0..counter.count() {
+                    let remaining = usize::try_from(counter.count() - done).unwrap_or(usize::MAX);
+                    pos = self.item(buf, pos, domain, depth, item, remaining, sink)?;
+                }
+            }
+            Layout::Quadlets | Layout::OpaqueQuadlets => {
+                let quads = usize::try_from(counter.count()).unwrap_or(usize::MAX);
+                let size = domain.bytes_for_chars(quads.saturating_mul(4));
+                if size > self.limits.max_group {
+                    return Err(Error::LimitExceeded { what: "attachment group", limit: self.limits.max_group, offset: 0 });
+                }
+                let end = pos + size;
+                let content = buf.get(pos..end).ok_or_else(|| Error::Incomplete { offset: 0, needed: end.saturating_sub(buf.len()) })?;
+                if entry.layout == Layout::OpaqueQuadlets {
+                    sink(Part::Opaque(content));
+                } else {
+                    let mut inner = 0;
+                    while inner < content.len() {
+                        let rest = content.get(inner..).unwrap_or_default();
+                        let at = pos + inner;
+                        let res = self.group(rest, domain, depth + 1, Some(PIPELINED));
+                        let (mut g, n) = res.map_err(|e| match e {
+                            Error::Incomplete { .. } => {
+                                Error::GroupSizeMismatch { code: entry.code, offset: 0, declared: size }
+                            }
+                            e => e.shifted(at),
+                        })?;
+                        g.offset = at;
+                        sink(Part::Group(g));
+                        inner += n;
+                    }
+                }
+                pos = end;
+            }
+            Layout::Version => {}
+        }
+        let raw = buf.get(..pos).unwrap_or_default();
+        Ok((Group { counter, domain, raw, offset: 0 }, pos))
+    }
+
+    /// Frames one item (a sequence of elements) at `pos`; returns the new position.
+    /// `remaining` (items left, this one included) sharpens the `Incomplete` estimate.
+    #[allow(clippy::too_many_arguments, reason = "internal recursion helper")]
+    fn item<'a>(
+        &self,
+        buf: &'a [u8],
+        mut pos: usize,
+        domain: Domain,
+        depth: usize,
+        elements: &'static [Element],
+        remaining: usize,
+        sink: Sink<'_, 'a>,
+    ) -> Result<usize> {
+        for (i, element) in elements.iter().enumerate() {
+            let rest = buf.get(pos..).unwrap_or_default();
+            let res = match element {
+                Element::Matter => matter::header(rest, domain).map(|(_, fs)| fs).and_then(|fs| {
+                    let n = domain.bytes_for_chars(fs);
+                    let s = rest.get(..n).ok_or_else(|| Error::Incomplete { offset: 0, needed: n.saturating_sub(rest.len()) })?;
+                    sink(Part::Matter(s));
+                    Ok(n)
+                }),
+                Element::Indexer => indexer::full_size(rest, domain).and_then(|fs| {
+                    let n = domain.bytes_for_chars(fs);
+                    let s = rest.get(..n).ok_or_else(|| Error::Incomplete { offset: 0, needed: n.saturating_sub(rest.len()) })?;
+                    sink(Part::Indexer(s));
+                    Ok(n)
+                }),
+                Element::Group(kinds) => self.group(rest, domain, depth + 1, Some(kinds)).map(|(mut g, n)| {
+                    g.offset = pos;
+                    sink(Part::Group(g));
+                    n
+                }),
+            };
+            match res {
+                Ok(n) => pos += n,
+                Err(Error::Incomplete { needed, .. }) => {
+                    // Every element still to come takes at least one quadlet.
+                    let later = elements.len() - i - 1 + (remaining - 1) * elements.len();
+                    let floor = domain.bytes_for_chars(later.saturating_mul(4));
+                    return Err(Error::Incomplete { offset: 0, needed: needed.saturating_add(floor) });
+                }
+                Err(e) => return Err(e.shifted(pos)),
+            }
+        }
+        Ok(pos)
+    }
+}
+
+/// What a pipelined (`-V`) group may hold: every v1 attachment group but another pipeline.
+const PIPELINED: &[CounterKind] = &[
+    CounterKind::ControllerIdxSigs,
+    CounterKind::WitnessIdxSigs,
+    CounterKind::NonTransReceiptCouples,
+    CounterKind::TransReceiptQuadruples,
+    CounterKind::FirstSeenReplayCouples,
+    CounterKind::TransIdxSigGroups,
+    CounterKind::SealSourceCouples,
+    CounterKind::TransLastIdxSigGroups,
+    CounterKind::SealSourceTriples,
+    CounterKind::SadPathSig,
+    CounterKind::SadPathSigGroup,
+    CounterKind::PathedMaterialQuadlets,
+];
+
+impl<'a> Group<'a> {
+    /// The content after the counter.
+    #[must_use]
+    pub fn content(&self) -> &'a [u8] {
+        let n = self.domain.bytes_for_chars(self.counter.full_size());
+        self.raw.get(n..).unwrap_or_default()
+    }
+
+    /// The group's immediate elements, in order (nested groups are not expanded).
+    /// Offsets of nested groups are relative to this group's start.
+    ///
+    /// # Errors
+    /// Never for a group the framer produced; an [`Error`] for a malformed one.
+    pub fn parts(&self) -> Result<Vec<Part<'a>>> {
+        let mut parts = Vec::new();
+        Framer::new()
+            .with_limits(Limits { max_group: usize::MAX, ..Limits::default() })
+            .group_visit(self.raw, self.domain, 0, None, &mut |p| parts.push(p))?;
+        Ok(parts)
+    }
+}
+
+/// Turns an `Incomplete` error into `Status::Incomplete`.
+fn incomplete_ok<T>(res: Result<(T, usize)>) -> Result<Status<T>> {
+    match res {
+        Ok((t, n)) => Ok(Status::Done(t, n)),
+        Err(Error::Incomplete { needed, .. }) => Ok(Status::Incomplete(needed.max(1))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Finds the v1 version string in the first bytes of a body.
+/// `Ok(None)`: more bytes are needed to decide.
+fn version_string(buf: &[u8], kind: Kind) -> Result<Option<VersionString>> {
+    for off in 0..=MAX_VERSION_OFFSET {
+        let Some(vs) = buf.get(off..off + VERSION_STRING_LEN) else {
+            return Ok(None);
+        };
+        if let Some(v) = parse_version(vs, off)? {
+            if v.kind != kind {
+                return Err(Error::VersionString {
+                    offset: 0,
+                    reason: "serialization kind in the version string differs from the body's encoding",
+                });
+            }
+            if v.size < off + VERSION_STRING_LEN {
+                return Err(Error::VersionString { offset: 0, reason: "size smaller than the version string" });
+            }
+            return Ok(Some(v));
+        }
+        if off + 19 <= buf.len() && is_v2_version(buf.get(off..off + 19).unwrap_or_default()) {
+            return Err(Error::VersionString {
+                offset: 0,
+                reason: "KERI 2.0 / CESR 2.0 version strings are not supported yet",
+            });
+        }
+    }
+    Err(Error::VersionString { offset: 0, reason: "no version string within the first 29 bytes" })
+}
+
+fn is_upper(b: &u8) -> bool {
+    b.is_ascii_uppercase()
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// `[A-Z]{4}[0-9a-f]{2}[A-Z]{4}[0-9a-f]{6}_`; `Ok(None)` when the bytes do not have that shape.
+fn parse_version(vs: &[u8], offset: usize) -> Result<Option<VersionString>> {
+    let [p0, p1, p2, p3, ma, mi, k0, k1, k2, k3, s @ .., term] = vs else { return Ok(None) };
+    let protocol = [*p0, *p1, *p2, *p3];
+    let kind = [*k0, *k1, *k2, *k3];
+    if *term != b'_' || !protocol.iter().all(is_upper) || !kind.iter().all(is_upper) || s.len() != 6 {
+        return Ok(None);
+    }
+    let (Some(major), Some(minor)) = (hex_digit(*ma), hex_digit(*mi)) else { return Ok(None) };
+    let mut size = 0usize;
+    for d in s {
+        let Some(v) = hex_digit(*d) else { return Ok(None) };
+        size = size * 16 + usize::from(v);
+    }
+    let kind = match &kind {
+        b"JSON" => Kind::Json,
+        b"CBOR" => Kind::Cbor,
+        b"MGPK" => Kind::Mgpk,
+        _ => return Err(Error::VersionString { offset: 0, reason: "unknown serialization kind" }),
+    };
+    Ok(Some(VersionString { protocol, major, minor, kind, size, offset }))
+}
+
+/// `PPPP` + 3 Base64 + 3 Base64 + kind + 4 Base64 + `.` (KERI 2.0).
+fn is_v2_version(vs: &[u8]) -> bool {
+    vs.len() == 19
+        && vs.iter().take(4).all(is_upper)
+        && vs.get(18) == Some(&b'.')
+        && vs.iter().skip(10).take(4).all(is_upper)
+}
+
+/// Iterator over the messages of a complete buffer; see [`Framer::messages`].
+#[derive(Debug)]
+pub struct Messages<'a> {
+    framer: Framer,
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Messages<'a> {
+    /// Offset of the next unread byte.
+    #[must_use]
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<'a> Iterator for Messages<'a> {
+    type Item = Result<Message<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.buf.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let at = self.pos;
+        match self.framer.next_message(rest, true) {
+            Ok(Status::Done(mut m, n)) => {
+                m.body.offset += at;
+                for g in &mut m.attachments {
+                    g.offset += at;
+                }
+                self.pos += n;
+                Some(Ok(m))
+            }
+            Ok(Status::Incomplete(needed)) => {
+                self.pos = self.buf.len();
+                Some(Err(Error::Incomplete { offset: at, needed }))
+            }
+            Err(e) => {
+                let e = e.shifted(at);
+                let bad = e.offset().unwrap_or(at).max(at);
+                self.pos = self.framer.resync(self.buf, bad.max(at + 1));
+                Some(Err(e))
+            }
+        }
+    }
+}

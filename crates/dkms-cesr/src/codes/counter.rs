@@ -72,8 +72,8 @@ pub enum Layout {
     Items(&'static [Element]),
     /// One root element, then `count` items.
     RootThenItems {
-        /// The element before the items.
-        root: Element,
+        /// The elements before the items.
+        root: &'static [Element],
         /// One item.
         item: &'static [Element],
     },
@@ -139,6 +139,7 @@ const LAST_GROUP: &[Element] = &[Element::Matter, Element::Group(CTRL_SIGS)];
 const PATH_SIG_CONTENT: &[CounterKind] =
     &[CounterKind::TransIdxSigGroups, CounterKind::ControllerIdxSigs, CounterKind::NonTransReceiptCouples];
 const PATH_SIG: &[Element] = &[Element::Matter, Element::Group(PATH_SIG_CONTENT)];
+const ONE_MATTER: &[Element] = &[Element::Matter];
 const PATH_SIGS: &[CounterKind] = &[CounterKind::SadPathSig];
 const PATH_SIG_GROUP_ITEM: &[Element] = &[Element::Group(PATH_SIGS)];
 
@@ -173,7 +174,7 @@ const V1_ENTRIES: &[CounterEntry] = &[
         "SadPathSigGroup",
         2,
         2,
-        Layout::RootThenItems { root: Element::Matter, item: PATH_SIG_GROUP_ITEM }
+        Layout::RootThenItems { root: ONE_MATTER, item: PATH_SIG_GROUP_ITEM }
     ),
     v1!(PathedMaterialQuadlets, "-L", "PathedMaterialQuadlets", 2, 2, Layout::OpaqueQuadlets),
     v1!(AttachedMaterialQuadlets, "-V", "AttachedMaterialQuadlets", 2, 2, Layout::Quadlets),
