@@ -44,12 +44,7 @@ pub(crate) fn encode_into(bytes: &[u8], out: &mut Vec<u8>) {
     for t in bytes.chunks_exact(3) {
         if let [a, b, c] = *t {
             let n = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
-            out.extend_from_slice(&[
-                sixbits(n >> 18),
-                sixbits(n >> 12),
-                sixbits(n >> 6),
-                sixbits(n),
-            ]);
+            out.extend_from_slice(&[sixbits(n >> 18), sixbits(n >> 12), sixbits(n >> 6), sixbits(n)]);
         }
     }
 }
@@ -123,11 +118,7 @@ pub(crate) fn nab_sextet(bytes: &[u8], i: usize) -> Option<u8> {
     let byte = bit / 8;
     let off = bit % 8;
     let hi = u16::from(*bytes.get(byte)?);
-    let word = if off <= 2 {
-        hi << 8
-    } else {
-        (hi << 8) | u16::from(*bytes.get(byte + 1)?)
-    };
+    let word = if off <= 2 { hi << 8 } else { (hi << 8) | u16::from(*bytes.get(byte + 1)?) };
     // `off` is 0, 2, 4 or 6: the sextet sits at bits [15-off .. 10-off] of `word`.
     let shift = 10 - off;
     Some(((word >> shift) & 0x3F) as u8)

@@ -67,10 +67,8 @@ pub(crate) fn qb2_of(buf: &[u8], domain: Domain, fs: usize) -> Result<Vec<u8>> {
     match domain {
         Domain::Text => {
             let mut out = Vec::with_capacity(fs / 4 * 3);
-            b64::decode_into(item, &mut out).map_err(|i| Error::InvalidBase64 {
-                offset: i,
-                byte: item.get(i).copied().unwrap_or_default(),
-            })?;
+            b64::decode_into(item, &mut out)
+                .map_err(|i| Error::InvalidBase64 { offset: i, byte: item.get(i).copied().unwrap_or_default() })?;
             Ok(out)
         }
         Domain::Binary => Ok(item.to_vec()),
@@ -139,7 +137,7 @@ pub(crate) fn qb64_of_qb2(qb2: &[u8]) -> Vec<u8> {
 /// [`Error::InvalidBase64`] for a byte outside the alphabet, and
 /// [`Error::Incomplete`] when the length is not a multiple of 4.
 pub fn text_to_binary(text: &[u8]) -> Result<Vec<u8>> {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err(Error::Incomplete { offset: text.len() / 4 * 4, needed: 4 - text.len() % 4 });
     }
     qb2_of(text, Domain::Text, text.len())
@@ -150,7 +148,7 @@ pub fn text_to_binary(text: &[u8]) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Incomplete`] when the length is not a multiple of 3.
 pub fn binary_to_text(bytes: &[u8]) -> Result<Vec<u8>> {
-    if bytes.len() % 3 != 0 {
+    if !bytes.len().is_multiple_of(3) {
         return Err(Error::Incomplete { offset: bytes.len() / 3 * 3, needed: 3 - bytes.len() % 3 });
     }
     Ok(qb64_of_qb2(bytes))

@@ -40,9 +40,8 @@ impl Counter {
     /// # Errors
     /// [`Error::CountOutOfRange`] or [`Error::NoCodeForKind`].
     pub fn with_version(version: CesrVersion, kind: CounterKind, count: u64) -> Result<Self> {
-        let entry = CounterTable::for_version(version)
-            .entry(kind)
-            .ok_or(Error::NoCodeForKind { kind: kind_name(kind) })?;
+        let entry =
+            CounterTable::for_version(version).entry(kind).ok_or(Error::NoCodeForKind { kind: kind_name(kind) })?;
         Self::from_entry(entry, count)
     }
 
@@ -85,7 +84,7 @@ impl Counter {
     #[must_use]
     pub fn genus_version(&self) -> Option<(u8, u16)> {
         (self.entry.kind == CounterKind::KeriProtocolStack)
-            .then(|| (((self.count >> 12) & 0x3F) as u8, (self.count & 0xFFF) as u16))
+            .then_some((((self.count >> 12) & 0x3F) as u8, (self.count & 0xFFF) as u16))
     }
 
     /// Size in text characters.
@@ -151,10 +150,8 @@ impl Counter {
         let fs = entry.fs();
         let chars = head(buf, domain, fs)?;
         let soft = chars.get(hs..fs).unwrap_or_default();
-        let count = b64::b64_to_u64(soft).map_err(|i| Error::InvalidBase64 {
-            offset: hs + i,
-            byte: soft.get(i).copied().unwrap_or_default(),
-        })?;
+        let count = b64::b64_to_u64(soft)
+            .map_err(|i| Error::InvalidBase64 { offset: hs + i, byte: soft.get(i).copied().unwrap_or_default() })?;
         Ok((Self { entry, count }, domain.bytes_for_chars(fs)))
     }
 

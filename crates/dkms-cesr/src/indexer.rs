@@ -63,10 +63,8 @@ fn header(buf: &[u8], domain: Domain) -> Result<Header> {
     let chars = head(buf, domain, cs)?;
     let int = |from: usize, to: usize| -> Result<u32> {
         let text = chars.get(from..to).unwrap_or_default();
-        let v = b64::b64_to_u64(text).map_err(|i| Error::InvalidBase64 {
-            offset: from + i,
-            byte: text.get(i).copied().unwrap_or_default(),
-        })?;
+        let v = b64::b64_to_u64(text)
+            .map_err(|i| Error::InvalidBase64 { offset: from + i, byte: text.get(i).copied().unwrap_or_default() })?;
         // at most 3 characters (18 bits)
         Ok(u32::try_from(v).unwrap_or(u32::MAX))
     };
@@ -107,7 +105,8 @@ impl Indexer {
                 max: u64::from(s.max_index()),
             });
         }
-        let bad_ondex = |o: u32| Error::InvalidOndex { code: code.code(), index: u64::from(index), ondex: u64::from(o) };
+        let bad_ondex =
+            |o: u32| Error::InvalidOndex { code: code.code(), index: u64::from(index), ondex: u64::from(o) };
         let ondex = match (code.kind(), ondex) {
             (IndexKind::CurrentOnly, Some(o)) => return Err(bad_ondex(o)),
             (IndexKind::CurrentOnly, None) => None,

@@ -53,10 +53,8 @@ pub(crate) fn header(buf: &[u8], domain: Domain) -> Result<(MatterCode, usize)> 
         None => {
             let chars = head(buf, domain, cs)?;
             let soft = chars.get(hs..cs).unwrap_or_default();
-            let size = b64::b64_to_u64(soft).map_err(|i| Error::InvalidBase64 {
-                offset: hs + i,
-                byte: soft.get(i).copied().unwrap_or_default(),
-            })?;
+            let size = b64::b64_to_u64(soft)
+                .map_err(|i| Error::InvalidBase64 { offset: hs + i, byte: soft.get(i).copied().unwrap_or_default() })?;
             // size < 64^4, so this cannot overflow
             cs + 4 * usize::try_from(size).unwrap_or(usize::MAX / 8)
         }

@@ -363,7 +363,9 @@ impl Framer {
         if version.size > self.limits.max_body {
             return Err(Error::LimitExceeded { what: "message body", limit: self.limits.max_body, offset: 0 });
         }
-        let raw = buf.get(..version.size).ok_or_else(|| Error::Incomplete { offset: 0, needed: version.size.saturating_sub(buf.len()) })?;
+        let raw = buf
+            .get(..version.size)
+            .ok_or_else(|| Error::Incomplete { offset: 0, needed: version.size.saturating_sub(buf.len()) })?;
         Ok((Body { raw, version, offset: 0 }, version.size))
     }
 
@@ -415,10 +417,16 @@ impl Framer {
                 let quads = usize::try_from(counter.count()).unwrap_or(usize::MAX);
                 let size = domain.bytes_for_chars(quads.saturating_mul(4));
                 if size > self.limits.max_group {
-                    return Err(Error::LimitExceeded { what: "attachment group", limit: self.limits.max_group, offset: 0 });
+                    return Err(Error::LimitExceeded {
+                        what: "attachment group",
+                        limit: self.limits.max_group,
+                        offset: 0,
+                    });
                 }
                 let end = pos + size;
-                let content = buf.get(pos..end).ok_or_else(|| Error::Incomplete { offset: 0, needed: end.saturating_sub(buf.len()) })?;
+                let content = buf
+                    .get(pos..end)
+                    .ok_or_else(|| Error::Incomplete { offset: 0, needed: end.saturating_sub(buf.len()) })?;
                 if entry.layout == Layout::OpaqueQuadlets {
                     sink(Part::Opaque(content));
                 } else {
@@ -464,13 +472,17 @@ impl Framer {
             let res = match element {
                 Element::Matter => matter::header(rest, domain).map(|(_, fs)| fs).and_then(|fs| {
                     let n = domain.bytes_for_chars(fs);
-                    let s = rest.get(..n).ok_or_else(|| Error::Incomplete { offset: 0, needed: n.saturating_sub(rest.len()) })?;
+                    let s = rest
+                        .get(..n)
+                        .ok_or_else(|| Error::Incomplete { offset: 0, needed: n.saturating_sub(rest.len()) })?;
                     sink(Part::Matter(s));
                     Ok(n)
                 }),
                 Element::Indexer => indexer::full_size(rest, domain).and_then(|fs| {
                     let n = domain.bytes_for_chars(fs);
-                    let s = rest.get(..n).ok_or_else(|| Error::Incomplete { offset: 0, needed: n.saturating_sub(rest.len()) })?;
+                    let s = rest
+                        .get(..n)
+                        .ok_or_else(|| Error::Incomplete { offset: 0, needed: n.saturating_sub(rest.len()) })?;
                     sink(Part::Indexer(s));
                     Ok(n)
                 }),
@@ -526,9 +538,13 @@ impl<'a> Group<'a> {
     /// Never for a group the framer produced; an [`Error`] for a malformed one.
     pub fn parts(&self) -> Result<Vec<Part<'a>>> {
         let mut parts = Vec::new();
-        Framer::new()
-            .with_limits(Limits { max_group: usize::MAX, ..Limits::default() })
-            .group_visit(self.raw, self.domain, 0, None, &mut |p| parts.push(p))?;
+        Framer::new().with_limits(Limits { max_group: usize::MAX, ..Limits::default() }).group_visit(
+            self.raw,
+            self.domain,
+            0,
+            None,
+            &mut |p| parts.push(p),
+        )?;
         Ok(parts)
     }
 }

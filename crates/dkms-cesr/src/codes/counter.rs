@@ -182,7 +182,11 @@ const V1_ENTRIES: &[CounterEntry] = &[
     v1!(KeriProtocolStack, "--AAA", "KERIProtocolStack", 5, 3, Layout::Version),
 ];
 
-#[allow(clippy::indexing_slicing, clippy::panic, reason = "compile-time table construction: a malformed table fails the build")]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "compile-time table construction: a malformed table fails the build"
+)]
 const fn build(version: CesrVersion, entries: &'static [CounterEntry]) -> CounterTable {
     let mut two = [None; 64];
     let mut three = [None; 64];
@@ -199,17 +203,25 @@ const fn build(version: CesrVersion, entries: &'static [CounterEntry]) -> Counte
         match e.hs {
             2 => {
                 let s = const_sextet(text[1]) as usize;
-                if two[s].is_some() { panic!("counter table: duplicate"); }
+                if two[s].is_some() {
+                    panic!("counter table: duplicate");
+                }
                 two[s] = Some(i as u8);
             }
             3 => {
-                if text[1] != b'0' { panic!("counter table: three-character code must start -0"); }
+                if text[1] != b'0' {
+                    panic!("counter table: three-character code must start -0");
+                }
                 let s = const_sextet(text[2]) as usize;
-                if three[s].is_some() { panic!("counter table: duplicate"); }
+                if three[s].is_some() {
+                    panic!("counter table: duplicate");
+                }
                 three[s] = Some(i as u8);
             }
             5 => {
-                if text[1] != b'-' { panic!("counter table: five-character code must start --"); }
+                if text[1] != b'-' {
+                    panic!("counter table: five-character code must start --");
+                }
             }
             _ => panic!("counter table: unsupported hard size"),
         }

@@ -155,8 +155,10 @@ indexer_table! {
     Tbd4 = "4z", "TBD4", 2, 6, 3, 80, 1, TestOnly;
 }
 
-/// Hard size selected by the first character of an indexer code, 0 when none.
-pub(crate) const fn hard_size(first: u8) -> u8 {
+/// Hard size (characters) selected by the first character of a code; 0 when the
+/// character starts no code of this table.
+#[must_use]
+pub const fn hard_size(first: u8) -> u8 {
     match first {
         b'A'..=b'Z' | b'a'..=b'z' => 1,
         b'0'..=b'4' => 2,
@@ -171,7 +173,11 @@ struct Index {
     two: [Row; 64],
 }
 
-#[allow(clippy::indexing_slicing, clippy::panic, reason = "compile-time table construction: a malformed table fails the build")]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "compile-time table construction: a malformed table fails the build"
+)]
 const fn build() -> Index {
     let mut ix = Index { one: [None; 64], two: [[None; 64]; 64] };
     let mut i = 0;
@@ -184,11 +190,15 @@ const fn build() -> Index {
         }
         if hs == 1 {
             let a = const_sextet(text[0]) as usize;
-            if ix.one[a].is_some() { panic!("indexer table: duplicate"); }
+            if ix.one[a].is_some() {
+                panic!("indexer table: duplicate");
+            }
             ix.one[a] = Some(code);
         } else {
             let (a, b) = (const_sextet(text[0]) as usize, const_sextet(text[1]) as usize);
-            if ix.two[a][b].is_some() { panic!("indexer table: duplicate"); }
+            if ix.two[a][b].is_some() {
+                panic!("indexer table: duplicate");
+            }
             ix.two[a][b] = Some(code);
         }
         i += 1;

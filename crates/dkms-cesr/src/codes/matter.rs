@@ -252,8 +252,10 @@ matter_table! {
     X25519CipherQb2BigL2 = "9AAE", "X25519_Cipher_QB2_Big_L2", 4, 4, var, 2;
 }
 
-/// Hard size selected by the first character of a Matter code, 0 when none.
-pub(crate) const fn hard_size(first: u8) -> u8 {
+/// Hard size (characters) selected by the first character of a code; 0 when the
+/// character starts no code of this table.
+#[must_use]
+pub const fn hard_size(first: u8) -> u8 {
     match first {
         b'A'..=b'Z' | b'a'..=b'z' => 1,
         b'0' | b'4' | b'5' | b'6' => 2,
@@ -273,7 +275,11 @@ struct Index {
     four: [Row; 64],
 }
 
-#[allow(clippy::indexing_slicing, clippy::panic, reason = "compile-time table construction: an out-of-range index or a malformed code fails the build")]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "compile-time table construction: an out-of-range index or a malformed code fails the build"
+)]
 const fn build() -> Index {
     let mut ix = Index { one: [None; 64], two: [[None; 64]; 64], four: [[None; 64]; 64] };
     let mut i = 0;
@@ -287,12 +293,16 @@ const fn build() -> Index {
         match hs {
             1 => {
                 let a = const_sextet(text[0]) as usize;
-                if ix.one[a].is_some() { panic!("matter table: duplicate code"); }
+                if ix.one[a].is_some() {
+                    panic!("matter table: duplicate code");
+                }
                 ix.one[a] = Some(code);
             }
             2 => {
                 let (a, b) = (const_sextet(text[0]) as usize, const_sextet(text[1]) as usize);
-                if ix.two[a][b].is_some() { panic!("matter table: duplicate code"); }
+                if ix.two[a][b].is_some() {
+                    panic!("matter table: duplicate code");
+                }
                 ix.two[a][b] = Some(code);
             }
             4 => {
@@ -300,7 +310,9 @@ const fn build() -> Index {
                     panic!("matter table: four-character code not of the form xAAy");
                 }
                 let (a, d) = (const_sextet(text[0]) as usize, const_sextet(text[3]) as usize);
-                if ix.four[a][d].is_some() { panic!("matter table: duplicate code"); }
+                if ix.four[a][d].is_some() {
+                    panic!("matter table: duplicate code");
+                }
                 ix.four[a][d] = Some(code);
             }
             _ => panic!("matter table: unsupported hard size"),
@@ -363,7 +375,7 @@ impl MatterCode {
         };
         if quadlets <= 4095 {
             Self::from_hard(&[lead_char(true), ty])
-        } else if quadlets <= 64usize.pow(4) - 1 {
+        } else if quadlets < 64usize.pow(4) {
             Self::from_hard(&[lead_char(false), b'A', b'A', ty])
         } else {
             None
@@ -399,7 +411,12 @@ impl MatterCode {
         self.is_digest()
             || matches!(
                 self,
-                Self::Ed25519N | Self::Ed25519 | Self::Ecdsa256k1N | Self::Ecdsa256k1 | Self::Ecdsa256r1N | Self::Ecdsa256r1
+                Self::Ed25519N
+                    | Self::Ed25519
+                    | Self::Ecdsa256k1N
+                    | Self::Ecdsa256k1
+                    | Self::Ecdsa256r1N
+                    | Self::Ecdsa256r1
             )
     }
 }
