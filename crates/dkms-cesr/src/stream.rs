@@ -558,9 +558,13 @@ fn incomplete_ok<T>(res: Result<(T, usize)>) -> Result<Status<T>> {
     }
 }
 
-/// Finds the v1 version string in the first bytes of a body.
-/// `Ok(None)`: more bytes are needed to decide.
-fn version_string(buf: &[u8], kind: Kind) -> Result<Option<VersionString>> {
+/// Finds the v1 version string in the first bytes of a body whose encoding
+/// (from its first byte) is `kind`. `Ok(None)`: more bytes are needed to decide.
+///
+/// # Errors
+/// [`Error::VersionString`] when there is none within the first 29 bytes, when
+/// its kind differs from `kind`, or when its size cannot hold it.
+pub fn version_string(buf: &[u8], kind: Kind) -> Result<Option<VersionString>> {
     for off in 0..=MAX_VERSION_OFFSET {
         let Some(vs) = buf.get(off..off + VERSION_STRING_LEN) else {
             return Ok(None);
