@@ -1,0 +1,216 @@
+//! Public keys that verify signatures (keripy `Verfer`).
+
+use dkms_cesr::Matter;
+use ed25519_dalek::Verifier as _;
+
+use crate::algorithm::Algorithm;
+use crate::error::{Error, Result};
+use crate::signature::Signature;
+
+#[derive(Clone)]
+enum Key {
+    Ed25519(ed25519_dalek::VerifyingKey),
+    Secp256k1(k256::ecdsa::VerifyingKey),
+    Secp256r1(p256::ecdsa::VerifyingKey),
+    /// Bytes that are not an acceptable key: every verification fails.
+    Invalid,
+}
+
+/// A public key with its CESR code: knows its algorithm and transferability
+/// and verifies signatures exactly as keripy 1.1.17 does.
+///
+/// Any bytes of the right length make a `Verfer` (keripy accepts them too); a
+/// key that is not a valid point never verifies anything, and
+/// [`Verfer::check_key`] says so.
+///
+/// Verification rules:
+/// * **Ed25519** accepts what libsodium 1.0.18's `crypto_sign_verify_detached`
+///   accepts (keripy uses it): `S` must be canonical (`S < L`), the key `A` must
+///   be canonically encoded (`y < p`) and not of small order, `R` must not be of
+///   small order, and the cofactorless equation `[S]B = R + [k]A` must hold with
+///   `R` compared byte for byte. We use ed25519-dalek's `verify_strict` and
+///   reject non-canonical keys ourselves, because dalek reduces `y` mod `p` when
+///   decoding a key while libsodium rejects such keys. Mixed-order keys and `R`
+///   (a small-order component added) are accepted by both whenever the
+///   cofactorless equation holds. Batch verification is deliberately not
+///   offered: batch equations are cofactored and would accept signatures that
+///   this check rejects.
+/// * **ECDSA** (secp256k1, secp256r1): SHA-256 of the message, `r‖s` with
+///   `1 <= r, s < n`. keripy (OpenSSL) accepts high-`S` signatures; k256 rejects
+///   them, so secp256k1 signatures are normalised to low-`S` before checking,
+///   which accepts exactly the same set (`(r, s)` is valid iff `(r, n - s)` is).
+///   p256 accepts both forms as it is.
+///
+/// ```
+/// use dkms_crypto::{Algorithm, SoftSigner, Signer, Verfer};
+/// use dkms_crypto::secrecy::SecretBox;
+/// let signer = SoftSigner::from_seed(Algorithm::Ed25519, &SecretBox::new(Box::new([0u8; 32])), true)?;
+/// let verfer = Verfer::from_qb64(&signer.verfer().qb64())?;
+/// assert!(verfer.is_transferable());
+/// let sig = signer.sign(b"msg")?;
+/// verfer.verify(&sig, b"msg")?;
+/// assert!(verfer.verify(&sig, b"other").is_err());
+/// # Ok::<(), dkms_crypto::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Verfer {
+    matter: Matter,
+    algorithm: Algorithm,
+    transferable: bool,
+    key: Key,
+}
+
+fn parse_ed25519(raw: &[u8]) -> Key {
+    let Ok(bytes) = <[u8; 32]>::try_from(raw) else { return Key::Invalid };
+    let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&bytes) else { return Key::Invalid };
+    // libsodium rejects non-canonical encodings (ge25519_is_canonical) and
+    // small-order keys (ge25519_has_small_order) before anything else.
+    if vk.to_edwards().compress().to_bytes() != bytes || vk.is_weak() {
+        return Key::Invalid;
+    }
+    Key::Ed25519(vk)
+}
+
+impl Verfer {
+    /// A verifier from a public key primitive (`B D 1AAA 1AAB 1AAI 1AAJ`).
+    ///
+    /// # Errors
+    /// [`Error::UnexpectedCode`] for non-key codes, [`Error::UnsupportedAlgorithm`] for Ed448 (`1AAC 1AAD`).
+    pub fn new(matter: Matter) -> Result<Self> {
+        let code = matter.code();
+        let (algorithm, transferable) = Algorithm::from_verkey_code(code)
+            .ok_or(Error::UnexpectedCode { code: code.code(), expected: "public key" })?;
+        let algorithm = algorithm.supported(code.code())?;
+        let raw = matter.raw();
+        let key = match algorithm {
+            Algorithm::Ed25519 => parse_ed25519(raw),
+            Algorithm::Secp256k1 => {
+                k256::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_or(Key::Invalid, Key::Secp256k1)
+            }
+            Algorithm::Secp256r1 => {
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_or(Key::Invalid, Key::Secp256r1)
+            }
+            Algorithm::Ed448 => Key::Invalid,
+        };
+        Ok(Self { matter, algorithm, transferable, key })
+    }
+
+    /// A verifier from qb64 text.
+    ///
+    /// # Errors
+    /// CESR decoding errors, then as [`Verfer::new`].
+    pub fn from_qb64(qb64: &str) -> Result<Self> {
+        Self::new(Matter::from_qb64(qb64)?)
+    }
+
+    /// A verifier from an algorithm, transferability and raw key bytes
+    /// (32 for Ed25519, 33 SEC1-compressed for ECDSA).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] for a wrong length, [`Error::UnsupportedAlgorithm`] for Ed448.
+    pub fn from_raw(algorithm: Algorithm, transferable: bool, raw: &[u8]) -> Result<Self> {
+        let code = algorithm.verkey_code(transferable);
+        algorithm.supported(code.code())?;
+        let expected = code.raw_size().unwrap_or_default();
+        if raw.len() != expected {
+            return Err(Error::InvalidLength { what: "public key", expected, actual: raw.len() });
+        }
+        Self::new(Matter::new(code, raw.to_vec())?)
+    }
+
+    /// The key as a CESR primitive.
+    #[must_use]
+    pub fn matter(&self) -> &Matter {
+        &self.matter
+    }
+
+    /// The key's qb64 text.
+    #[must_use]
+    pub fn qb64(&self) -> String {
+        self.matter.qb64()
+    }
+
+    /// The raw key bytes.
+    #[must_use]
+    pub fn raw(&self) -> &[u8] {
+        self.matter.raw()
+    }
+
+    /// The algorithm.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// True for transferable key codes (`D 1AAB 1AAJ`), false for basic
+    /// non-transferable ones (`B 1AAA 1AAI`).
+    #[must_use]
+    pub fn is_transferable(&self) -> bool {
+        self.transferable
+    }
+
+    /// Checks that the key bytes are an acceptable key (what libsodium or
+    /// OpenSSL would load).
+    ///
+    /// keripy answers "does not verify" for a bad Ed25519 key but *raises* for an
+    /// ECDSA key that is not a curve point, which drops the whole message;
+    /// callers that need that distinction call this first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`].
+    pub fn check_key(&self) -> Result<()> {
+        match self.key {
+            Key::Invalid => Err(Error::InvalidKey { algorithm: self.algorithm, code: self.matter.code().code() }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Verifies `sig` over `msg`.
+    ///
+    /// # Errors
+    /// [`Error::AlgorithmMismatch`] when the signature is of another algorithm,
+    /// [`Error::VerificationFailed`] when it does not verify (for any reason).
+    pub fn verify(&self, sig: &Signature, msg: &[u8]) -> Result<()> {
+        if sig.algorithm() != self.algorithm {
+            return Err(Error::AlgorithmMismatch { key: self.algorithm, signature: sig.algorithm() });
+        }
+        let ok = match &self.key {
+            Key::Ed25519(vk) => {
+                let s = ed25519_dalek::Signature::from_bytes(sig.as_bytes());
+                vk.verify_strict(msg, &s).is_ok()
+            }
+            Key::Secp256k1(vk) => match k256::ecdsa::Signature::from_slice(sig.as_bytes()) {
+                // k256 refuses high-S; OpenSSL (keripy) accepts it. Normalising is
+                // exact: (r, s) verifies iff (r, n - s) does.
+                Ok(s) => vk.verify(msg, &s.normalize_s()).is_ok(),
+                Err(_) => false,
+            },
+            Key::Secp256r1(vk) => match p256::ecdsa::Signature::from_slice(sig.as_bytes()) {
+                Ok(s) => vk.verify(msg, &s).is_ok(),
+                Err(_) => false,
+            },
+            Key::Invalid => false,
+        };
+        if ok { Ok(()) } else { Err(Error::VerificationFailed) }
+    }
+}
+
+impl PartialEq for Verfer {
+    fn eq(&self, other: &Self) -> bool {
+        self.matter == other.matter
+    }
+}
+
+impl Eq for Verfer {}
+
+impl core::hash::Hash for Verfer {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.matter.hash(state);
+    }
+}
+
+impl core::fmt::Debug for Verfer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Verfer").field(&self.matter.qb64()).finish()
+    }
+}

@@ -1,0 +1,892 @@
+//! The event processor: applies messages to key state in any order, with escrows.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use dkms_cesr::stream::Framer;
+use dkms_cesr::{Indexer, IndexerCode, Matter};
+use dkms_crypto::{Signature, Verfer};
+use dkms_event::message::{Body, Ilk, Inception, Message, Rotation};
+use dkms_event::primitives::{Digest, Prefix, Verkey};
+use dkms_event::seal::{Anchor, Seal};
+use dkms_event::signed::{Attachments, SignedMessage, TransSigGroup};
+
+use crate::error::{Error, Result};
+use crate::state::{KeyState, witness_verfers};
+use crate::verify;
+
+/// The escrows, as keripy 1.1 keeps them (reference §11.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EscrowKind {
+    /// An event whose predecessors have not arrived.
+    OutOfOrder,
+    /// Controller signatures below the threshold (or prior next threshold not met).
+    PartiallySigned,
+    /// Fewer witness signatures than the witness threshold.
+    PartiallyWitnessed,
+    /// A delegated event waiting for its delegator's approving event.
+    Delegation,
+    /// A receipt of an event not yet accepted.
+    UnverifiedReceipt,
+    /// A different event at an accepted location.
+    LikelyDuplicitous,
+}
+
+impl EscrowKind {
+    /// A short name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscrowKind::OutOfOrder => "out_of_order",
+            EscrowKind::PartiallySigned => "partially_signed",
+            EscrowKind::PartiallyWitnessed => "partially_witnessed",
+            EscrowKind::Delegation => "delegation",
+            EscrowKind::UnverifiedReceipt => "unverified_receipt",
+            EscrowKind::LikelyDuplicitous => "likely_duplicitous",
+        }
+    }
+}
+
+/// What happened to one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Accepted into a KEL (an event) or applied (a receipt).
+    Accepted,
+    /// Already known; any new valid signatures were kept.
+    Duplicate,
+    /// Held until what it waits for arrives.
+    Escrowed(EscrowKind),
+    /// Not a key event or receipt: nothing to do for a KEL validator.
+    Ignored,
+    /// Dropped.
+    Rejected(Error),
+}
+
+/// Processor settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How long an out-of-order event waits, in microseconds (keripy: 1200 s).
+    pub out_of_order_timeout: u64,
+    /// How long every other escrowed item waits, in microseconds (keripy: 3600 s).
+    pub escrow_timeout: u64,
+    /// Identifiers this node controls: their events need no witness receipts here.
+    pub local: Vec<Prefix>,
+    /// Most escrowed items for one identifier.
+    pub max_escrow_per_prefix: usize,
+    /// Most escrowed items in total.
+    pub max_escrow_total: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            out_of_order_timeout: 1_200_000_000,
+            escrow_timeout: 3_600_000_000,
+            local: Vec::new(),
+            max_escrow_per_prefix: 1024,
+            max_escrow_total: 100_000,
+        }
+    }
+}
+
+/// An accepted event with what was verified for it.
+#[derive(Clone, Debug)]
+pub struct Logged {
+    /// The event body.
+    pub message: Message,
+    /// Valid controller signatures.
+    pub sigs: Vec<Indexer>,
+    /// Valid witness signatures.
+    pub wigs: Vec<Indexer>,
+    /// Valid non-transferable receipts from non-witnesses.
+    pub receipts: Vec<(Verkey, Matter)>,
+    /// Valid transferable receipts (validators' signatures pinned to their establishment events).
+    pub trans_receipts: Vec<TransSigGroup>,
+    /// First-seen ordinal.
+    pub first_seen: u64,
+    /// First-seen time, microseconds since the Unix epoch.
+    pub first_seen_at: u64,
+    /// Source seal of the delegating event, when delegated.
+    pub source: Option<(u128, Digest)>,
+    witnesses: Arc<[Prefix]>,
+    witness_verfers: Arc<[Verfer]>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Kel {
+    /// Every accepted event in first-seen order (superseded ones included).
+    log: Vec<Digest>,
+    /// The authoritative event at each sequence number.
+    at: BTreeMap<u128, Digest>,
+}
+
+#[derive(Clone, Debug)]
+struct Escrowed {
+    kind: EscrowKind,
+    signed: SignedMessage,
+    at: u64,
+}
+
+/// Evidence of duplicity: an event that conflicts with an accepted one.
+#[derive(Clone, Debug)]
+pub struct Duplicity {
+    /// The conflicting event with its attachments.
+    pub signed: SignedMessage,
+    /// SAID of the accepted event at the same location.
+    pub accepted: Digest,
+}
+
+/// The KEL validator: feed it messages in any order, read key state back.
+///
+/// ```
+/// use dkms_kel::{Kevery, Outcome};
+/// let wire = br#"{"v":"KERI10JSON00012b_","t":"icp","d":"EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C","i":"EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C","s":"0","kt":"1","k":["DFs8BBx86uytIM0D2BhsE5rrqVIT8ef8mflpNceHo4XH"],"nt":"1","n":["EIf-ENw7PrM52w4H-S7NGU2qVIfraXVIlV9hEAaMHg7W"],"bt":"0","b":[],"c":[],"a":[]}-AABAAAPitVKfl6dG9dY4-7Ppg5tAANHsqEUptTfR05wLb0fbmKFt4DbZdBNjJaCDrEc7kAIqbLsCMCKf26-Onxz-DoP"#;
+/// let mut kevery = Kevery::default();
+/// let report = kevery.ingest(wire, 0);
+/// assert_eq!(report.accepted, 1);
+/// let state = kevery.state("EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C").unwrap();
+/// assert_eq!(state.sn, 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct Kevery {
+    config: Config,
+    states: HashMap<String, KeyState>,
+    kels: HashMap<String, Kel>,
+    events: HashMap<String, Logged>,
+    escrows: HashMap<String, Vec<Escrowed>>,
+    escrow_count: usize,
+    duplicity: Vec<Duplicity>,
+}
+
+/// Totals of one ingest run, and the errors with their stream offsets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Messages accepted (events and receipts), including escrowed ones accepted later in the run.
+    pub accepted: usize,
+    /// Messages still in escrow at the end of the run.
+    pub escrowed: usize,
+    /// Messages dropped.
+    pub rejected: usize,
+    /// Duplicates of accepted events.
+    pub duplicates: usize,
+    /// Messages a KEL validator does not act on (`qry`, `rpy`, `exn`, …).
+    pub ignored: usize,
+    /// Each error: stream offset, kind, message.
+    pub errors: Vec<(usize, &'static str, String)>,
+}
+
+fn said_key(d: &Digest) -> String {
+    d.qb64()
+}
+
+fn escrow_prefix(signed: &SignedMessage) -> String {
+    signed.message.prefix().map(Prefix::qb64).unwrap_or_default()
+}
+
+impl Kevery {
+    /// A processor with `config`.
+    #[must_use]
+    pub fn new(config: Config) -> Self {
+        Self { config, ..Self::default() }
+    }
+
+    /// Key state of an identifier.
+    #[must_use]
+    pub fn state(&self, prefix: &str) -> Option<&KeyState> {
+        self.states.get(prefix)
+    }
+
+    /// Every identifier with a key state, sorted.
+    #[must_use]
+    pub fn prefixes(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.states.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The accepted event with this SAID.
+    #[must_use]
+    pub fn event(&self, said: &str) -> Option<&Logged> {
+        self.events.get(said)
+    }
+
+    /// The KEL of an identifier in first-seen order (superseded events included).
+    #[must_use]
+    pub fn kel(&self, prefix: &str) -> Vec<&Logged> {
+        self.kels
+            .get(prefix)
+            .map(|k| k.log.iter().filter_map(|d| self.events.get(&said_key(d))).collect())
+            .unwrap_or_default()
+    }
+
+    /// Evidence of duplicity seen so far.
+    #[must_use]
+    pub fn duplicity(&self) -> &[Duplicity] {
+        &self.duplicity
+    }
+
+    /// Number of escrowed items of each kind.
+    #[must_use]
+    pub fn escrowed(&self) -> BTreeMap<EscrowKind, usize> {
+        let mut m = BTreeMap::new();
+        for e in self.escrows.values().flatten() {
+            *m.entry(e.kind).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Frames, parses and processes a whole stream. A bad message is reported with
+    /// its offset and the rest of the stream is still processed.
+    pub fn ingest(&mut self, bytes: &[u8], now: u64) -> Report {
+        let mut report = Report::default();
+        let before = self.escrow_count;
+        let mut accepted_escrows = 0usize;
+        for framed in Framer::new().messages(bytes) {
+            let framed = match framed {
+                Ok(f) => f,
+                Err(e) => {
+                    report.rejected += 1;
+                    let offset = e.offset().unwrap_or(0);
+                    let err = Error::from(e);
+                    report.errors.push((offset, err.kind(), err.to_string()));
+                    continue;
+                }
+            };
+            let offset = framed.body.offset;
+            let signed = match SignedMessage::from_framed(&framed) {
+                Ok(s) => s,
+                Err(e) => {
+                    report.rejected += 1;
+                    let err = Error::from(e);
+                    report.errors.push((offset, err.kind(), err.to_string()));
+                    continue;
+                }
+            };
+            let (outcome, drained) = self.process_counting(signed, now);
+            accepted_escrows += drained;
+            match outcome {
+                Outcome::Accepted => report.accepted += 1,
+                Outcome::Duplicate => report.duplicates += 1,
+                Outcome::Escrowed(_) => {}
+                Outcome::Ignored => report.ignored += 1,
+                Outcome::Rejected(e) => {
+                    report.rejected += 1;
+                    report.errors.push((offset, e.kind(), e.to_string()));
+                }
+            }
+        }
+        report.accepted += accepted_escrows;
+        report.escrowed = self.escrow_count.saturating_sub(before.min(self.escrow_count));
+        report
+    }
+
+    /// Processes one message and then whatever in escrow it unblocks.
+    pub fn process(&mut self, signed: SignedMessage, now: u64) -> Outcome {
+        self.process_counting(signed, now).0
+    }
+
+    /// As `process`; also returns how many escrowed items were accepted after it.
+    fn process_counting(&mut self, signed: SignedMessage, now: u64) -> (Outcome, usize) {
+        let prefix = escrow_prefix(&signed);
+        let outcome = self.apply(signed.clone(), now);
+        let mut drained = 0;
+        match &outcome {
+            Outcome::Escrowed(kind) => {
+                if let Err(e) = self.escrow(*kind, signed, now) {
+                    return (Outcome::Rejected(e), 0);
+                }
+            }
+            Outcome::Accepted => drained = self.drain(&prefix, now),
+            _ => {}
+        }
+        (outcome, drained)
+    }
+
+    fn escrow(&mut self, kind: EscrowKind, signed: SignedMessage, now: u64) -> Result<()> {
+        let prefix = escrow_prefix(&signed);
+        let sn = signed.message.sn().unwrap_or(0);
+        if self.escrow_count >= self.config.max_escrow_total {
+            return Err(Error::rule(&prefix, sn, "escrow is full"));
+        }
+        let list = self.escrows.entry(prefix.clone()).or_default();
+        if list.len() >= self.config.max_escrow_per_prefix {
+            return Err(Error::rule(&prefix, sn, "escrow for this identifier is full"));
+        }
+        // The same message escrowed again replaces the earlier copy (its attachments may be newer).
+        if let Some(e) = list.iter_mut().find(|e| e.signed.message == signed.message && e.kind == kind) {
+            merge_attachments(&mut e.signed.attachments, &signed.attachments);
+            return Ok(());
+        }
+        if kind == EscrowKind::LikelyDuplicitous
+            && let Some(sn) = signed.message.sn()
+            && let Some(accepted) = self.kels.get(&prefix).and_then(|k| k.at.get(&sn)).cloned()
+        {
+            self.duplicity.push(Duplicity { signed: signed.clone(), accepted });
+        }
+        list.push(Escrowed { kind, signed, at: now });
+        self.escrow_count += 1;
+        Ok(())
+    }
+
+    /// Retries escrowed items of `prefix` (and of identifiers it delegates) until nothing changes.
+    fn drain(&mut self, prefix: &str, now: u64) -> usize {
+        let mut accepted = 0;
+        let mut queue = vec![prefix.to_owned()];
+        while let Some(p) = queue.pop() {
+            // Delegates waiting on this identifier, too.
+            let delegates: Vec<String> = self
+                .escrows
+                .iter()
+                .filter(|(_, v)| v.iter().any(|e| delegator_of(&e.signed).as_deref() == Some(p.as_str())))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for target in std::iter::once(p.clone()).chain(delegates) {
+                while let Some(list) = self.escrows.remove(&target) {
+                    self.escrow_count -= list.len();
+                    let mut progressed = false;
+                    let mut keep = Vec::new();
+                    for e in sort_escrow(list) {
+                        let timeout = match e.kind {
+                            EscrowKind::OutOfOrder => self.config.out_of_order_timeout,
+                            _ => self.config.escrow_timeout,
+                        };
+                        if now.saturating_sub(e.at) > timeout {
+                            continue;
+                        }
+                        match self.apply(e.signed.clone(), now) {
+                            Outcome::Accepted => {
+                                accepted += 1;
+                                progressed = true;
+                            }
+                            Outcome::Escrowed(kind) => keep.push(Escrowed { kind, ..e }),
+                            Outcome::Duplicate | Outcome::Ignored | Outcome::Rejected(_) => {}
+                        }
+                    }
+                    if !keep.is_empty() {
+                        self.escrow_count += keep.len();
+                        self.escrows.insert(target.clone(), keep);
+                    }
+                    if !progressed {
+                        break;
+                    }
+                    if target != p {
+                        queue.push(target.clone());
+                    }
+                }
+            }
+        }
+        accepted
+    }
+
+    /// Drops escrowed items older than their timeout; returns how many were dropped.
+    pub fn expire(&mut self, now: u64) -> usize {
+        let (ooo, other) = (self.config.out_of_order_timeout, self.config.escrow_timeout);
+        let mut dropped = 0;
+        for list in self.escrows.values_mut() {
+            let before = list.len();
+            list.retain(|e| now.saturating_sub(e.at) <= if e.kind == EscrowKind::OutOfOrder { ooo } else { other });
+            dropped += before - list.len();
+        }
+        self.escrows.retain(|_, v| !v.is_empty());
+        self.escrow_count -= dropped;
+        dropped
+    }
+
+    /// Decides one message without escrowing it.
+    fn apply(&mut self, signed: SignedMessage, now: u64) -> Outcome {
+        let ilk = signed.message.ilk();
+        let res = if ilk.is_key_event() {
+            self.key_event(&signed, now)
+        } else if ilk == Ilk::Rct {
+            self.receipt(&signed)
+        } else {
+            Ok(Outcome::Ignored)
+        };
+        res.unwrap_or_else(Outcome::Rejected)
+    }
+
+    fn key_event(&mut self, sm: &SignedMessage, now: u64) -> Result<Outcome> {
+        let msg = &sm.message;
+        let prefix = msg.prefix().map(Prefix::qb64).unwrap_or_default();
+        let sn = msg.sn().unwrap_or(0);
+        if sm.attachments.controller_sigs.is_empty() {
+            return Err(Error::Unsigned { ilk: msg.ilk().as_str(), prefix, sn });
+        }
+        let Some(state) = self.states.get(&prefix) else {
+            return match msg.body() {
+                Body::Inception(icp) => self.incept(sm, icp, now),
+                _ => Ok(Outcome::Escrowed(EscrowKind::OutOfOrder)),
+            };
+        };
+        if let Body::Inception(_) = msg.body() {
+            return Ok(self.known_location(sm, &prefix, 0));
+        }
+        if !state.transferable() {
+            return Err(Error::rule(&prefix, sn, "identifier is non-transferable or abandoned"));
+        }
+        let next = state.sn + 1;
+        if sn > next {
+            return Ok(Outcome::Escrowed(EscrowKind::OutOfOrder));
+        }
+        let est = state.last_est.sn;
+        let latest_is_ixn = state.ilk == Ilk::Ixn;
+        let update = match msg.ilk() {
+            Ilk::Ixn => sn == next,
+            Ilk::Rot => sn == next || (est < sn && sn <= state.sn && latest_is_ixn),
+            Ilk::Drt => sn == next || (sn == state.sn && latest_is_ixn),
+            _ => false,
+        };
+        if !update {
+            return Ok(self.known_location(sm, &prefix, sn));
+        }
+        match msg.body() {
+            Body::Interaction(_) => self.interact(sm, &prefix, sn, now),
+            Body::Rotation(rot) => self.rotate(sm, rot, &prefix, now),
+            _ => Err(Error::rule(&prefix, sn, "unexpected body for a key event")),
+        }
+    }
+
+    /// An event at a location already accepted: a duplicate or likely duplicity.
+    fn known_location(&mut self, sm: &SignedMessage, prefix: &str, sn: u128) -> Outcome {
+        let said = sm.message.said();
+        let accepted = self.kels.get(prefix).and_then(|k| k.at.get(&sn)).cloned();
+        match accepted {
+            Some(d) if &d == said => {
+                if let Some(logged) = self.events.get_mut(&said_key(said)) {
+                    add_witness_sigs(logged, &sm.attachments.witness_sigs);
+                }
+                Outcome::Duplicate
+            }
+            // A superseded event seen again is a duplicate of history, not duplicity.
+            _ if self.events.contains_key(&said_key(said)) => Outcome::Duplicate,
+            _ => Outcome::Escrowed(EscrowKind::LikelyDuplicitous),
+        }
+    }
+
+    fn verify_controller(
+        &self,
+        sm: &SignedMessage,
+        verfers: &[Verfer],
+        prefix: &str,
+        sn: u128,
+    ) -> Result<Vec<Indexer>> {
+        let valid = verify::indexed(sm.message.raw(), verfers, &sm.attachments.controller_sigs, prefix, sn, "keys")?;
+        if valid.is_empty() {
+            return Err(Error::NoValidSignature { prefix: prefix.to_owned(), sn });
+        }
+        Ok(valid)
+    }
+
+    /// Witness signatures valid for `witnesses`; enough for `toad` unless the identifier is local.
+    fn witnessed(
+        &self,
+        sm: &SignedMessage,
+        prefix: &Prefix,
+        sn: u128,
+        witnesses: &[Prefix],
+        verfers: &[Verfer],
+        toad: u64,
+    ) -> Result<Option<Vec<Indexer>>> {
+        let wigs =
+            verify::indexed(sm.message.raw(), verfers, &sm.attachments.witness_sigs, &prefix.qb64(), sn, "witnesses")?;
+        let mut wigs = wigs;
+        // Non-transferable receipt couples from witnesses count as their indexed signatures.
+        for (key, cigar) in &sm.attachments.nontrans_receipts {
+            if let Some(i) = witnesses.iter().position(|w| w.matter() == key.matter())
+                && let Some(sig) = couple_as_wig(sm.message.raw(), key, cigar, i)
+                && !wigs.iter().any(|w| w.index() == sig.index())
+            {
+                wigs.push(sig);
+            }
+        }
+        let local = self.config.local.contains(prefix);
+        let mut distinct: Vec<u32> = wigs.iter().map(Indexer::index).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if witnesses.is_empty() || local || distinct.len() as u64 >= toad { Ok(Some(wigs)) } else { Ok(None) }
+    }
+
+    fn incept(&mut self, sm: &SignedMessage, icp: &Inception, now: u64) -> Result<Outcome> {
+        let prefix = icp.prefix.qb64();
+        let state = KeyState::incept(icp, sm.message.said(), sm.message.ilk(), now);
+        let sigs = self.verify_controller(sm, &state.verfers, &prefix, 0)?;
+        if !icp.kt.satisfied_by(sigs.iter().map(Indexer::index)) {
+            return Ok(Outcome::Escrowed(EscrowKind::PartiallySigned));
+        }
+        let source = if let Some(delegator) = &icp.delegator {
+            match self.delegation(sm, delegator, &icp.prefix, 0)? {
+                Some(s) => Some(s),
+                None => return Ok(Outcome::Escrowed(EscrowKind::Delegation)),
+            }
+        } else {
+            None
+        };
+        let Some(wigs) = self.witnessed(sm, &icp.prefix, 0, &icp.witnesses, &state.witness_verfers, icp.toad)? else {
+            return Ok(Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
+        };
+        self.log(sm, state, sigs, wigs, source, now, false);
+        Ok(Outcome::Accepted)
+    }
+
+    fn interact(&mut self, sm: &SignedMessage, prefix: &str, sn: u128, now: u64) -> Result<Outcome> {
+        let Some(state) = self.states.get(prefix) else { return Ok(Outcome::Escrowed(EscrowKind::OutOfOrder)) };
+        let Body::Interaction(ixn) = sm.message.body() else {
+            return Err(Error::rule(prefix, sn, "not an interaction"));
+        };
+        if state.establishment_only() {
+            return Err(Error::rule(prefix, sn, "interaction events are forbidden by EO"));
+        }
+        if ixn.prior != state.said {
+            return Err(Error::rule(prefix, sn, "prior event digest `p` does not match the latest event"));
+        }
+        let sigs = self.verify_controller(sm, &state.verfers, prefix, sn)?;
+        if !state.kt.satisfied_by(sigs.iter().map(Indexer::index)) {
+            return Ok(Outcome::Escrowed(EscrowKind::PartiallySigned));
+        }
+        let Some(wigs) = self.witnessed(sm, &state.prefix, sn, &state.witnesses, &state.witness_verfers, state.toad)?
+        else {
+            return Ok(Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
+        };
+        let mut next = state.clone();
+        next.sn = sn;
+        next.said = sm.message.said().clone();
+        next.prior = Some(ixn.prior.clone());
+        next.ilk = Ilk::Ixn;
+        self.log(sm, next, sigs, wigs, None, now, false);
+        Ok(Outcome::Accepted)
+    }
+
+    fn rotate(&mut self, sm: &SignedMessage, rot: &Rotation, prefix: &str, now: u64) -> Result<Outcome> {
+        let Some(state) = self.states.get(prefix) else { return Ok(Outcome::Escrowed(EscrowKind::OutOfOrder)) };
+        let sn = rot.sn;
+        let ilk = sm.message.ilk();
+        match (ilk, state.delegator.is_some()) {
+            (Ilk::Rot, true) => return Err(Error::rule(prefix, sn, "a delegated identifier rotates with drt")),
+            (Ilk::Drt, false) => return Err(Error::rule(prefix, sn, "drt on an identifier that is not delegated")),
+            _ => {}
+        }
+        let recovery = sn <= state.sn;
+        let expected_prior = if recovery {
+            self.kels.get(prefix).and_then(|k| k.at.get(&(sn - 1))).cloned()
+        } else {
+            Some(state.said.clone())
+        };
+        if expected_prior.as_ref() != Some(&rot.prior) {
+            return Err(Error::rule(prefix, sn, "prior event digest `p` does not match the KEL"));
+        }
+        // Witness arithmetic: cuts from the current list, then adds.
+        for (i, c) in rot.cuts.iter().enumerate() {
+            if !state.witnesses.contains(c) || rot.cuts.iter().take(i).any(|x| x == c) {
+                return Err(Error::rule(prefix, sn, format!("invalid witness cut {}", c.qb64())));
+            }
+        }
+        let mut witnesses: Vec<Prefix> = state.witnesses.iter().filter(|w| !rot.cuts.contains(w)).cloned().collect();
+        for a in &rot.adds {
+            if witnesses.contains(a) {
+                return Err(Error::rule(prefix, sn, format!("witness {} added twice", a.qb64())));
+            }
+            witnesses.push(a.clone());
+        }
+        dkms_event::message::check_toad_public(rot.toad, witnesses.len())
+            .map_err(|e| Error::rule(prefix, sn, e.to_string()))?;
+        let next_state = state.rotate(rot, sm.message.said(), ilk, witnesses.clone());
+        let sigs = self.verify_controller(sm, &next_state.verfers, prefix, sn)?;
+        let current_ok = rot.kt.satisfied_by(sigs.iter().map(Indexer::index));
+        let exposed = verify::exposed(&state.next, &rot.keys, &sigs);
+        let prior_ok = state.nt.satisfied_by(exposed);
+        if !(current_ok && prior_ok) {
+            return Ok(Outcome::Escrowed(EscrowKind::PartiallySigned));
+        }
+        let source = if ilk == Ilk::Drt {
+            let delegator = state.delegator.clone().ok_or_else(|| Error::rule(prefix, sn, "no delegator"))?;
+            match self.delegation(sm, &delegator, &state.prefix, sn)? {
+                Some(s) => Some(s),
+                None => return Ok(Outcome::Escrowed(EscrowKind::Delegation)),
+            }
+        } else {
+            None
+        };
+        let Some(wigs) = self.witnessed(sm, &state.prefix, sn, &witnesses, &next_state.witness_verfers, rot.toad)?
+        else {
+            return Ok(Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
+        };
+        self.log(sm, next_state, sigs, wigs, source, now, recovery);
+        Ok(Outcome::Accepted)
+    }
+
+    /// Finds the delegator's approval: the event named by the `-G` couple (or, without
+    /// one, any accepted delegator event) whose anchors hold the seal `{i, s, d}` of this event.
+    /// `Ok(None)`: not there yet (escrow).
+    fn delegation(
+        &self,
+        sm: &SignedMessage,
+        delegator: &Prefix,
+        delegate: &Prefix,
+        sn: u128,
+    ) -> Result<Option<(u128, Digest)>> {
+        let dpre = delegator.qb64();
+        let said = sm.message.said();
+        let Some(dstate) = self.states.get(&dpre) else { return Ok(None) };
+        if dstate.does_not_delegate() {
+            return Err(Error::rule(&delegate.qb64(), sn, "the delegator does not delegate (DND)"));
+        }
+        let wanted = Seal::Event { i: delegate.clone(), s: sn, d: said.clone() };
+        let holds = |logged: &Logged| -> bool {
+            let anchors = match logged.message.body() {
+                Body::Inception(b) => &b.anchors,
+                Body::Rotation(b) => &b.anchors,
+                Body::Interaction(b) => &b.anchors,
+                _ => return false,
+            };
+            anchors.iter().any(|a| matches!(a, Anchor::Seal(s) if *s == wanted))
+        };
+        let kel = self.kels.get(&dpre);
+        if let Some((dsn, dsaid)) = sm.attachments.source_seals.last() {
+            let Some(at) = kel.and_then(|k| k.at.get(dsn)) else { return Ok(None) };
+            if at != dsaid {
+                return Err(Error::rule(
+                    &delegate.qb64(),
+                    sn,
+                    "delegating event named by the source seal is not in the delegator's KEL",
+                ));
+            }
+            let logged = self.events.get(&said_key(at));
+            if !logged.is_some_and(holds) {
+                return Err(Error::rule(&delegate.qb64(), sn, "the delegating event does not anchor this event"));
+            }
+            return Ok(Some((*dsn, dsaid.clone())));
+        }
+        // No couple: search the delegator's KEL for the anchoring seal.
+        if let Some(k) = kel {
+            for (dsn, d) in &k.at {
+                if self.events.get(&said_key(d)).is_some_and(holds) {
+                    return Ok(Some((*dsn, d.clone())));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "internal")]
+    fn log(
+        &mut self,
+        sm: &SignedMessage,
+        mut state: KeyState,
+        sigs: Vec<Indexer>,
+        wigs: Vec<Indexer>,
+        source: Option<(u128, Digest)>,
+        now: u64,
+        supersede: bool,
+    ) {
+        let prefix = state.prefix.qb64();
+        let said = sm.message.said().clone();
+        let kel = self.kels.entry(prefix.clone()).or_default();
+        let first_seen = kel.log.len() as u64;
+        if supersede {
+            let stale: Vec<u128> = kel.at.range(state.sn..).map(|(k, _)| *k).collect();
+            for k in stale {
+                kel.at.remove(&k);
+            }
+        }
+        kel.log.push(said.clone());
+        kel.at.insert(state.sn, said.clone());
+        state.first_seen = first_seen;
+        state.first_seen_at = now;
+        let receipts = nontrans_receipts(sm, &state.witnesses);
+        let trans_receipts = self.trans_receipts(sm.message.raw(), &sm.attachments.trans_receipts);
+        let logged = Logged {
+            message: sm.message.clone(),
+            sigs,
+            wigs,
+            receipts,
+            trans_receipts,
+            first_seen,
+            first_seen_at: now,
+            source,
+            witnesses: state.witnesses.clone().into(),
+            witness_verfers: state.witness_verfers.clone().into(),
+        };
+        self.events.insert(said_key(&said), logged);
+        self.states.insert(prefix, state);
+    }
+
+    /// A receipt (`rct`): witness signatures (`-B`) or non-transferable couples (`-C`)
+    /// over the receipted event, applied only to the accepted event at `(i, s)` with SAID `d`.
+    fn receipt(&mut self, sm: &SignedMessage) -> Result<Outcome> {
+        let Body::Receipt(r) = sm.message.body() else { return Ok(Outcome::Ignored) };
+        let prefix = r.prefix.qb64();
+        let at = self.kels.get(&prefix).and_then(|k| k.at.get(&r.sn)).cloned();
+        let Some(at) = at else {
+            // The event may be waiting for exactly these witness signatures.
+            if self.complete_escrowed(sm, &prefix, &r.receipted) {
+                return Ok(Outcome::Accepted);
+            }
+            return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
+        };
+        if at != r.receipted {
+            return Err(Error::rule(&prefix, r.sn, "receipt of an event that is not the accepted one"));
+        }
+        let Some(logged) = self.events.get_mut(&said_key(&at)) else {
+            return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
+        };
+        let raw = logged.message.raw().to_vec();
+        let groups: Vec<TransSigGroup> =
+            sm.attachments.trans_sig_groups.iter().chain(&sm.attachments.trans_receipts).cloned().collect();
+        let trans = self.trans_receipts(&raw, &groups);
+        let Some(logged) = self.events.get_mut(&said_key(&at)) else {
+            return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
+        };
+        let mut applied = !trans.is_empty();
+        for t in trans {
+            if !logged.trans_receipts.contains(&t) {
+                logged.trans_receipts.push(t);
+            }
+        }
+        if !groups.is_empty() && !applied {
+            // The validator's establishment event may not have arrived yet.
+            return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
+        }
+        let wigs =
+            verify::indexed(&raw, &logged.witness_verfers, &sm.attachments.witness_sigs, &prefix, r.sn, "witnesses")?;
+        applied |= !wigs.is_empty();
+        add_witness_sigs(logged, &wigs);
+        for (key, cigar) in &sm.attachments.nontrans_receipts {
+            if let Some(i) = logged.witnesses.iter().position(|w| w.matter() == key.matter()) {
+                if let Some(sig) = couple_as_wig(&raw, key, cigar, i) {
+                    add_witness_sigs(logged, &[sig]);
+                    applied = true;
+                }
+            } else if verify_couple(&raw, key, cigar) {
+                if !logged.receipts.iter().any(|(k, _)| k == key) {
+                    logged.receipts.push((key.clone(), cigar.clone()));
+                }
+                applied = true;
+            }
+        }
+        if applied { Ok(Outcome::Accepted) } else { Err(Error::NoValidSignature { prefix, sn: r.sn }) }
+    }
+
+    /// The transferable receipt groups whose signatures verify over `raw` with the keys of
+    /// the validator's establishment event they name (unknown validators are skipped).
+    fn trans_receipts(&self, raw: &[u8], groups: &[TransSigGroup]) -> Vec<TransSigGroup> {
+        let mut out = Vec::new();
+        for g in groups {
+            let Some(est) = self.events.get(&said_key(&g.said)) else { continue };
+            if est.message.prefix() != Some(&g.prefix) || est.message.sn() != Some(g.sn) {
+                continue;
+            }
+            let keys = match est.message.body() {
+                Body::Inception(b) => &b.keys,
+                Body::Rotation(b) => &b.keys,
+                _ => continue,
+            };
+            let verfers = crate::state::verfers(keys);
+            let Ok(valid) = verify::indexed(raw, &verfers, &g.sigs, &g.prefix.qb64(), g.sn, "keys") else { continue };
+            let kt = match est.message.body() {
+                Body::Inception(b) => &b.kt,
+                Body::Rotation(b) => &b.kt,
+                _ => continue,
+            };
+            if kt.satisfied_by(valid.iter().map(Indexer::index)) {
+                out.push(TransSigGroup { sigs: valid, ..g.clone() });
+            }
+        }
+        out
+    }
+
+    /// Adds a receipt's witness signatures to an escrowed event with that SAID and retries it.
+    fn complete_escrowed(&mut self, rct: &SignedMessage, prefix: &str, said: &Digest) -> bool {
+        let Some(list) = self.escrows.get_mut(prefix) else { return false };
+        let Some(e) =
+            list.iter_mut().find(|e| e.signed.message.said() == said && e.signed.message.ilk().is_key_event())
+        else {
+            return false;
+        };
+        let before = e.signed.attachments.witness_sigs.len() + e.signed.attachments.nontrans_receipts.len();
+        merge_attachments(
+            &mut e.signed.attachments,
+            &Attachments {
+                witness_sigs: rct.attachments.witness_sigs.clone(),
+                nontrans_receipts: rct.attachments.nontrans_receipts.clone(),
+                ..Attachments::default()
+            },
+        );
+        let after = e.signed.attachments.witness_sigs.len() + e.signed.attachments.nontrans_receipts.len();
+        after > before
+    }
+}
+
+fn sort_escrow(mut list: Vec<Escrowed>) -> Vec<Escrowed> {
+    list.sort_by_key(|e| (e.signed.message.sn().unwrap_or(0), e.at));
+    list
+}
+
+fn delegator_of(sm: &SignedMessage) -> Option<String> {
+    match sm.message.body() {
+        Body::Inception(i) => i.delegator.as_ref().map(Prefix::qb64),
+        _ => None,
+    }
+}
+
+fn merge_attachments(into: &mut Attachments, from: &Attachments) {
+    for s in &from.controller_sigs {
+        if !into.controller_sigs.contains(s) {
+            into.controller_sigs.push(s.clone());
+        }
+    }
+    for s in &from.witness_sigs {
+        if !into.witness_sigs.contains(s) {
+            into.witness_sigs.push(s.clone());
+        }
+    }
+    for c in &from.nontrans_receipts {
+        if !into.nontrans_receipts.contains(c) {
+            into.nontrans_receipts.push(c.clone());
+        }
+    }
+    for s in &from.source_seals {
+        if !into.source_seals.contains(s) {
+            into.source_seals.push(s.clone());
+        }
+    }
+}
+
+fn add_witness_sigs(logged: &mut Logged, wigs: &[Indexer]) {
+    for w in wigs {
+        if !logged.wigs.iter().any(|x| x.index() == w.index()) {
+            logged.wigs.push(w.clone());
+        }
+    }
+}
+
+fn verify_couple(raw: &[u8], key: &Verkey, cigar: &Matter) -> bool {
+    let Ok(verfer) = Verfer::new(key.matter().clone()) else { return false };
+    Signature::from_cigar(cigar).is_ok_and(|s| verfer.verify(&s, raw).is_ok())
+}
+
+/// A witness's receipt couple as its indexed signature (keripy converts them the same way).
+fn couple_as_wig(raw: &[u8], key: &Verkey, cigar: &Matter, index: usize) -> Option<Indexer> {
+    if !verify_couple(raw, key, cigar) {
+        return None;
+    }
+    let index = u32::try_from(index).ok()?;
+    let code = if index < 64 { IndexerCode::Ed25519Sig } else { IndexerCode::Ed25519BigSig };
+    let sig = Signature::from_cigar(cigar).ok()?;
+    sig.to_siger(index, false, None).ok().or_else(|| Indexer::new(code, index, None, cigar.raw().to_vec()).ok())
+}
+
+fn nontrans_receipts(sm: &SignedMessage, witnesses: &[Prefix]) -> Vec<(Verkey, Matter)> {
+    sm.attachments
+        .nontrans_receipts
+        .iter()
+        .filter(|(k, c)| !witnesses.iter().any(|w| w.matter() == k.matter()) && verify_couple(sm.message.raw(), k, c))
+        .cloned()
+        .collect()
+}
+
+#[allow(dead_code, reason = "kept for the witness list snapshot API")]
+fn snapshot(w: &[Prefix]) -> (Arc<[Prefix]>, Arc<[Verfer]>) {
+    (w.to_vec().into(), witness_verfers(w).into())
+}

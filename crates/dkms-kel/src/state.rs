@@ -1,0 +1,204 @@
+//! Key state: what an identifier's KEL establishes at its latest event.
+
+use dkms_crypto::Verfer;
+use dkms_event::message::{Ilk, Inception, Rotation};
+use dkms_event::primitives::{Digest, Prefix, Verkey};
+use dkms_event::seal::Trait;
+use dkms_event::threshold::Threshold;
+use dkms_event::value::{Map, Value};
+
+/// The latest establishment event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastEstablishment {
+    /// Its sequence number.
+    pub sn: u128,
+    /// Its SAID.
+    pub said: Digest,
+    /// Witnesses it removed.
+    pub cuts: Vec<Prefix>,
+    /// Witnesses it added.
+    pub adds: Vec<Prefix>,
+}
+
+/// Key state of one identifier.
+///
+/// Verification keys are decoded once, when the state is established, and
+/// reused for every event until the next rotation.
+#[derive(Clone)]
+pub struct KeyState {
+    /// Identifier.
+    pub prefix: Prefix,
+    /// Sequence number of the latest event.
+    pub sn: u128,
+    /// SAID of the latest event.
+    pub said: Digest,
+    /// Prior SAID of the latest event (`None` at inception).
+    pub prior: Option<Digest>,
+    /// Type of the latest event.
+    pub ilk: Ilk,
+    /// Current signing threshold.
+    pub kt: Threshold,
+    /// Current signing keys.
+    pub keys: Vec<Verkey>,
+    /// Next threshold.
+    pub nt: Threshold,
+    /// Next key digests.
+    pub next: Vec<Digest>,
+    /// Witness threshold.
+    pub toad: u64,
+    /// Current witnesses.
+    pub witnesses: Vec<Prefix>,
+    /// Configuration traits from inception.
+    pub config: Vec<Trait>,
+    /// Delegator, for delegated identifiers.
+    pub delegator: Option<Prefix>,
+    /// Latest establishment event.
+    pub last_est: LastEstablishment,
+    /// First-seen ordinal of the latest event.
+    pub first_seen: u64,
+    /// First-seen time of the latest event, microseconds since the Unix epoch.
+    pub first_seen_at: u64,
+    pub(crate) verfers: Vec<Verfer>,
+    pub(crate) witness_verfers: Vec<Verfer>,
+}
+
+impl core::fmt::Debug for KeyState {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyState")
+            .field("prefix", &self.prefix.qb64())
+            .field("sn", &self.sn)
+            .field("said", &self.said.qb64())
+            .field("keys", &self.keys.iter().map(Verkey::qb64).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn verfers(keys: &[Verkey]) -> Vec<Verfer> {
+    keys.iter().map(|k| Verfer::new(k.matter().clone()).unwrap_or_else(|_| invalid_verfer(k))).collect()
+}
+
+pub(crate) fn witness_verfers(wits: &[Prefix]) -> Vec<Verfer> {
+    wits.iter().map(|w| Verfer::new(w.matter().clone()).unwrap_or_else(|_| invalid_from(w.matter()))).collect()
+}
+
+/// A verfer that verifies nothing, for a key whose code is not a key (cannot happen for parsed `Verkey`s).
+fn invalid_verfer(k: &Verkey) -> Verfer {
+    invalid_from(k.matter())
+}
+
+fn invalid_from(m: &dkms_cesr::Matter) -> Verfer {
+    // An all-zero Ed25519 key is of small order: it never verifies a signature.
+    Verfer::from_raw(dkms_crypto::Algorithm::Ed25519, !m.code().is_non_transferable(), &[0u8; 32])
+        .or_else(|_| Verfer::from_raw(dkms_crypto::Algorithm::Ed25519, true, &[0u8; 32]))
+        .unwrap_or_else(|_| unreachable_verfer())
+}
+
+#[allow(clippy::panic, reason = "32 bytes always make an Ed25519 verfer")]
+fn unreachable_verfer() -> Verfer {
+    panic!("an Ed25519 verfer can always be built from 32 bytes")
+}
+
+impl KeyState {
+    /// State after an inception.
+    pub(crate) fn incept(icp: &Inception, said: &Digest, ilk: Ilk, first_seen_at: u64) -> Self {
+        KeyState {
+            prefix: icp.prefix.clone(),
+            sn: 0,
+            said: said.clone(),
+            prior: None,
+            ilk,
+            kt: icp.kt.clone(),
+            keys: icp.keys.clone(),
+            nt: icp.nt.clone(),
+            next: icp.next.clone(),
+            toad: icp.toad,
+            witnesses: icp.witnesses.clone(),
+            config: icp.config.clone(),
+            delegator: icp.delegator.clone(),
+            last_est: LastEstablishment { sn: 0, said: said.clone(), cuts: vec![], adds: vec![] },
+            first_seen: 0,
+            first_seen_at,
+            verfers: verfers(&icp.keys),
+            witness_verfers: witness_verfers(&icp.witnesses),
+        }
+    }
+
+    /// State after a rotation with the new witness list.
+    pub(crate) fn rotate(&self, rot: &Rotation, said: &Digest, ilk: Ilk, witnesses: Vec<Prefix>) -> Self {
+        KeyState {
+            sn: rot.sn,
+            said: said.clone(),
+            prior: Some(rot.prior.clone()),
+            ilk,
+            kt: rot.kt.clone(),
+            keys: rot.keys.clone(),
+            nt: rot.nt.clone(),
+            next: rot.next.clone(),
+            toad: rot.toad,
+            witness_verfers: witness_verfers(&witnesses),
+            witnesses,
+            last_est: LastEstablishment {
+                sn: rot.sn,
+                said: said.clone(),
+                cuts: rot.cuts.clone(),
+                adds: rot.adds.clone(),
+            },
+            verfers: verfers(&rot.keys),
+            ..self.clone()
+        }
+    }
+
+    /// True while the identifier can still rotate: transferable prefix and non-empty next digests.
+    #[must_use]
+    pub fn transferable(&self) -> bool {
+        !self.prefix.is_non_transferable() && !self.next.is_empty()
+    }
+
+    /// True when configured establishment-only.
+    #[must_use]
+    pub fn establishment_only(&self) -> bool {
+        self.config.contains(&Trait::EstablishmentOnly)
+    }
+
+    /// True when the identifier refuses to delegate.
+    #[must_use]
+    pub fn does_not_delegate(&self) -> bool {
+        self.config.contains(&Trait::DoNotDelegate)
+    }
+
+    /// The key state notice map (keripy `KeyStateRecord`, fields in its order).
+    #[must_use]
+    pub fn notice(&self, dt: &str) -> Map {
+        let list = |v: Vec<String>| Value::List(v.into_iter().map(Value::Str).collect());
+        let mut ee = Map::new();
+        ee.push("s", format!("{:x}", self.last_est.sn));
+        ee.push("d", self.last_est.said.qb64());
+        ee.push("br", list(self.last_est.cuts.iter().map(Prefix::qb64).collect()));
+        ee.push("ba", list(self.last_est.adds.iter().map(Prefix::qb64).collect()));
+        let mut m = Map::new();
+        m.push("vn", Value::List(vec![Value::Int(1), Value::Int(0)]));
+        m.push("i", self.prefix.qb64());
+        m.push("s", format!("{:x}", self.sn));
+        m.push("p", self.prior.as_ref().map(Digest::qb64).unwrap_or_default());
+        m.push("d", self.said.qb64());
+        m.push("f", format!("{:x}", self.first_seen));
+        m.push("dt", dt);
+        m.push("et", self.ilk.as_str());
+        m.push("kt", self.kt.to_value());
+        m.push("k", list(self.keys.iter().map(Verkey::qb64).collect()));
+        m.push("nt", self.nt.to_value());
+        m.push("n", list(self.next.iter().map(Digest::qb64).collect()));
+        m.push("bt", format!("{:x}", self.toad));
+        m.push("b", list(self.witnesses.iter().map(Prefix::qb64).collect()));
+        let traits = self
+            .config
+            .iter()
+            .filter(|t| matches!(t, Trait::EstablishmentOnly | Trait::DoNotDelegate))
+            .map(|t| t.as_str().to_owned())
+            .collect();
+        m.push("c", list(traits));
+        m.push("ee", ee);
+        m.push("di", self.delegator.as_ref().map(Prefix::qb64).unwrap_or_default());
+        m
+    }
+}

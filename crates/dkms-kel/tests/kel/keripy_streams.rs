@@ -1,0 +1,85 @@
+//! Whole keripy KEL streams (dkms-cesr's vectors, all accepted by keripy 1.1.17):
+//! in order, reversed, and interleaved, they end in the same key state.
+
+use dkms_cesr::stream::Framer;
+use dkms_kel::Kevery;
+use serde_json::Value;
+
+const STREAMS: &[&str] = &[
+    "kel_single",
+    "kel_multisig_weighted",
+    "kel_witnessed",
+    "kel_delegated",
+    "kel_replay_pipelined",
+    "kel_binary_attachments",
+    "kel_cbor",
+    "kel_mgpk",
+];
+
+fn stream(name: &str) -> (Vec<u8>, Value) {
+    let base = format!("{}/../dkms-cesr/tests/vectors/keripy-1.1.17/streams/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(format!("{base}.cesr")).unwrap();
+    let meta = serde_json::from_str(&std::fs::read_to_string(format!("{base}.json")).unwrap()).unwrap();
+    (bytes, meta)
+}
+
+/// (prefix, sn, said) of the last key event per prefix in stream order.
+fn expected(bytes: &[u8]) -> Vec<(String, u128, String)> {
+    let mut last: Vec<(String, u128, String)> = Vec::new();
+    for m in Framer::new().messages(bytes) {
+        let m = dkms_event::Message::parse(m.unwrap().body.raw).unwrap();
+        if !m.ilk().is_key_event() {
+            continue;
+        }
+        let p = m.prefix().unwrap().qb64();
+        last.retain(|(q, _, _)| q != &p);
+        last.push((p, m.sn().unwrap(), m.said().qb64()));
+    }
+    last.sort();
+    last
+}
+
+fn states(k: &Kevery) -> Vec<(String, u128, String)> {
+    let mut v: Vec<_> = k
+        .prefixes()
+        .iter()
+        .map(|p| {
+            let s = k.state(p).unwrap();
+            (p.to_string(), s.sn, s.said.qb64())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn keripy_streams_are_accepted_whole() {
+    for name in STREAMS {
+        let (bytes, _) = stream(name);
+        let mut k = Kevery::default();
+        let report = k.ingest(&bytes, 1);
+        assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
+        assert_eq!(report.escrowed, 0, "{name}: {:?}", k.escrowed());
+        assert_eq!(states(&k), expected(&bytes), "{name}");
+    }
+}
+
+#[test]
+fn reversed_streams_end_in_the_same_state_through_escrows() {
+    for name in STREAMS {
+        let (bytes, _) = stream(name);
+        let mut msgs: Vec<Vec<u8>> = Vec::new();
+        for m in Framer::new().messages(&bytes) {
+            let m = m.unwrap();
+            let end = m.attachments.last().map_or(m.body.offset + m.body.raw.len(), |g| g.offset + g.raw.len());
+            msgs.push(bytes[m.body.offset..end].to_vec());
+        }
+        msgs.reverse();
+        let mut k = Kevery::default();
+        for m in &msgs {
+            k.ingest(m, 1);
+        }
+        assert_eq!(states(&k), expected(&bytes), "{name} reversed");
+        assert!(k.escrowed().values().sum::<usize>() <= 2, "{name}: {:?}", k.escrowed());
+    }
+}
