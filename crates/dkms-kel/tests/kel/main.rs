@@ -3,3 +3,4 @@
 
 mod keripy_scenarios;
 mod keripy_streams;
+mod rules;
