@@ -1,0 +1,501 @@
+//! The conformance suite every backend passes: `run_all` exercises every method of the traits,
+//! atomicity, snapshots with a concurrent writer, ordinals, escrows, duplicates and durability
+//! modes; `populate` + `check_corrupt_*` check that damaged records read back as typed errors.
+
+use dkms_store::{AttachmentKind, Durability, Error, EscrowKey, EscrowKind, Store};
+
+/// Runs every check against one store (each check uses its own prefixes).
+pub(crate) fn run_all(store: &dyn Store) {
+    kel_and_first_seen(store);
+    events(store);
+    attachments(store);
+    states(store);
+    escrows(store);
+    duplicates(store);
+    rollback_on_drop(store);
+    reads_own_writes(store);
+    snapshot_isolation(store);
+    readers_during_writer(store);
+    concurrent_writers(store);
+    deferred_and_flush(store);
+    invalid_keys(store);
+}
+
+fn said(prefix: &str, sn: u128, tag: &str) -> String {
+    format!("E{tag}{prefix}{sn:04}")
+}
+
+fn kel_and_first_seen(store: &dyn Store) {
+    let p = "EkelPrefix";
+    let mut w = store.write().unwrap();
+    assert_eq!(w.next_ordinal(p).unwrap(), 0);
+    for sn in 0..3u128 {
+        let e = w.append_kel(p, sn, &said(p, sn, "a"), 1000 + u64::try_from(sn).unwrap()).unwrap();
+        assert_eq!((e.sn, e.ordinal, e.first_seen_micros), (sn, u64::try_from(sn).unwrap(), 1000 + e.ordinal));
+        assert_eq!(e.prefix, p);
+    }
+    w.commit().unwrap();
+
+    // A recovery at sn 1 supersedes the events at sn 1 and 2; they stay in the first-seen log.
+    let mut w = store.write().unwrap();
+    let rec = w.append_kel(p, 1, &said(p, 1, "r"), 2000).unwrap();
+    assert_eq!(rec.ordinal, 3);
+    w.commit().unwrap();
+
+    let r = store.read().unwrap();
+    assert_eq!(r.next_ordinal(p).unwrap(), 4);
+    let kel = r.kel(p, 0).unwrap();
+    let saids: Vec<_> = kel.iter().map(|e| (e.sn, e.said.clone())).collect();
+    assert_eq!(saids, vec![(0, said(p, 0, "a")), (1, said(p, 1, "r")), (2, said(p, 2, "a"))]);
+    assert_eq!(r.kel(p, 2).unwrap().len(), 1);
+    assert!(r.kel(p, 3).unwrap().is_empty());
+    let one = r.kel_entry(p, 1).unwrap().unwrap();
+    assert_eq!((one.ordinal, one.first_seen_micros, one.said.as_str()), (3, 2000, said(p, 1, "r").as_str()));
+    assert!(r.kel_entry(p, 9).unwrap().is_none());
+    let fel = r.first_seen(p, 0).unwrap();
+    assert_eq!(fel.iter().map(|e| e.ordinal).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    assert_eq!(fel.iter().map(|e| e.sn).collect::<Vec<_>>(), vec![0, 1, 2, 1]);
+    assert_eq!(r.first_seen(p, 2).unwrap().len(), 2);
+    assert!(r.first_seen("EnoSuchPrefix", 0).unwrap().is_empty());
+    assert_eq!(r.next_ordinal("EnoSuchPrefix").unwrap(), 0);
+
+    // Prefixes: sorted as strings, whatever their lengths; sn up to u128::MAX.
+    drop(r);
+    let mut w = store.write().unwrap();
+    w.append_kel("Ekel", u128::MAX, "Ebig", 1).unwrap();
+    w.append_kel("EkelPrefix2", 0, "Ex", 1).unwrap();
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    let ps = r.prefixes().unwrap();
+    let mine: Vec<_> = ps.iter().filter(|x| x.starts_with("Ekel")).cloned().collect();
+    assert_eq!(mine, vec!["Ekel", "EkelPrefix", "EkelPrefix2"]);
+    let mut sorted = ps.clone();
+    sorted.sort();
+    assert_eq!(ps, sorted);
+    assert_eq!(r.kel_entry("Ekel", u128::MAX).unwrap().unwrap().said, "Ebig");
+    assert_eq!(r.kel("Ekel", 0).unwrap().len(), 1);
+}
+
+fn events(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.put_event("EevA", b"body A").unwrap();
+    w.put_event("EevB", b"").unwrap();
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.event("EevA").unwrap().as_deref(), Some(&b"body A"[..]));
+    assert_eq!(r.event("EevB").unwrap().as_deref(), Some(&b""[..]));
+    assert!(r.event("EevC").unwrap().is_none());
+    drop(r);
+    let mut w = store.write().unwrap();
+    w.put_event("EevA", b"body A2").unwrap();
+    assert!(w.delete_event("EevB").unwrap());
+    assert!(!w.delete_event("EevC").unwrap());
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.event("EevA").unwrap().as_deref(), Some(&b"body A2"[..]));
+    assert!(r.event("EevB").unwrap().is_none());
+}
+
+fn attachments(store: &dyn Store) {
+    let s = "EattSaid";
+    let items = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let mut w = store.write().unwrap();
+    assert_eq!(w.add_attachments(AttachmentKind::ControllerSigs, s, &items(&["AAsig0", "ABsig1"])).unwrap(), 2);
+    assert_eq!(w.add_attachments(AttachmentKind::ControllerSigs, s, &items(&["ABsig1", "ACsig2"])).unwrap(), 1);
+    assert_eq!(w.add_attachments(AttachmentKind::WitnessSigs, s, &items(&["AAwig"])).unwrap(), 1);
+    assert_eq!(w.add_attachments(AttachmentKind::Receipts, s, &items(&["BWit0Bsig"])).unwrap(), 1);
+    assert_eq!(w.add_attachments(AttachmentKind::TransReceipts, s, &items(&["EpreOAAAEdigAAsig"])).unwrap(), 1);
+    assert_eq!(w.add_attachments(AttachmentKind::TransReceipts, s, &[]).unwrap(), 0);
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.attachments(AttachmentKind::ControllerSigs, s).unwrap(), items(&["AAsig0", "ABsig1", "ACsig2"]));
+    assert_eq!(r.attachments(AttachmentKind::WitnessSigs, s).unwrap(), items(&["AAwig"]));
+    assert_eq!(r.attachments(AttachmentKind::Receipts, s).unwrap(), items(&["BWit0Bsig"]));
+    assert_eq!(r.attachments(AttachmentKind::TransReceipts, s).unwrap(), items(&["EpreOAAAEdigAAsig"]));
+    assert!(r.attachments(AttachmentKind::ControllerSigs, "Eother").unwrap().is_empty());
+    drop(r);
+    let mut w = store.write().unwrap();
+    assert!(w.delete_attachments(AttachmentKind::WitnessSigs, s).unwrap());
+    assert!(!w.delete_attachments(AttachmentKind::WitnessSigs, s).unwrap());
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert!(r.attachments(AttachmentKind::WitnessSigs, s).unwrap().is_empty());
+    assert_eq!(r.attachments(AttachmentKind::ControllerSigs, s).unwrap().len(), 3);
+}
+
+fn states(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.put_state("EstateP", b"v1").unwrap();
+    w.put_state("EstateP", b"v2").unwrap();
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.state("EstateP").unwrap().as_deref(), Some(&b"v2"[..]));
+    assert!(r.state("EstateQ").unwrap().is_none());
+}
+
+fn escrows(store: &dyn Store) {
+    let k = |kind, p: &str, sn, s: &str| EscrowKey::new(kind, p, sn, s);
+    let mut w = store.write().unwrap();
+    for kind in EscrowKind::ALL {
+        w.put_escrow(&k(kind, "EescB", 2, "Es2"), 30, b"b2").unwrap();
+        w.put_escrow(&k(kind, "EescA", 1, "Es1"), 10, b"a1").unwrap();
+        w.put_escrow(&k(kind, "EescA", 0, "Es0"), 20, b"").unwrap();
+    }
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    for kind in EscrowKind::ALL {
+        let all = r.escrow(kind).unwrap();
+        let keys: Vec<_> = all.iter().map(|e| (e.key.prefix.as_str(), e.key.sn, e.inserted_micros)).collect();
+        assert_eq!(keys, vec![("EescA", 0, 20), ("EescA", 1, 10), ("EescB", 2, 30)], "{kind:?}");
+        assert!(all.iter().all(|e| e.key.kind == kind));
+        assert_eq!(all[1].blob, b"a1");
+        let a = r.escrow_for(kind, "EescA").unwrap();
+        assert_eq!(a.len(), 2);
+        assert!(r.escrow_for(kind, "Eesc").unwrap().is_empty());
+        let one = r.escrow_entry(&k(kind, "EescB", 2, "Es2")).unwrap().unwrap();
+        assert_eq!((one.inserted_micros, one.blob.as_slice()), (30, &b"b2"[..]));
+        assert!(r.escrow_entry(&k(kind, "EescB", 2, "Es3")).unwrap().is_none());
+    }
+    drop(r);
+    let mut w = store.write().unwrap();
+    assert!(w.delete_escrow(&k(EscrowKind::OutOfOrder, "EescA", 1, "Es1")).unwrap());
+    assert!(!w.delete_escrow(&k(EscrowKind::OutOfOrder, "EescA", 1, "Es1")).unwrap());
+    w.put_escrow(&k(EscrowKind::PartiallySigned, "EescA", 0, "Es0"), 99, b"new").unwrap();
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.escrow(EscrowKind::OutOfOrder).unwrap().len(), 2);
+    assert_eq!(r.escrow(EscrowKind::Delegation).unwrap().len(), 3);
+    let e = r.escrow_entry(&k(EscrowKind::PartiallySigned, "EescA", 0, "Es0")).unwrap().unwrap();
+    assert_eq!((e.inserted_micros, e.blob.as_slice()), (99, &b"new"[..]));
+}
+
+fn duplicates(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.put_duplicate("EdupP", 3, "Edup3b", b"event b", b"-AABatt").unwrap();
+    w.put_duplicate("EdupP", 3, "Edup3a", b"event a", b"").unwrap();
+    w.put_duplicate("EdupP", 1, "Edup1", b"", b"x").unwrap();
+    w.put_duplicate("EdupQ", 0, "Edup0", b"q", b"q").unwrap();
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    let d = r.duplicates("EdupP").unwrap();
+    let keys: Vec<_> = d.iter().map(|x| (x.sn, x.said.as_str())).collect();
+    assert_eq!(keys, vec![(1, "Edup1"), (3, "Edup3a"), (3, "Edup3b")]);
+    assert_eq!((d[2].event.as_slice(), d[2].attachments.as_slice()), (&b"event b"[..], &b"-AABatt"[..]));
+    assert_eq!(d[0].prefix, "EdupP");
+    assert!(r.duplicates("EdupR").unwrap().is_empty());
+}
+
+fn rollback_on_drop(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.append_kel("EdropP", 0, "Edrop0", 1).unwrap();
+    w.put_event("Edrop0", b"x").unwrap();
+    w.add_attachments(AttachmentKind::ControllerSigs, "Edrop0", &["AAx".to_owned()]).unwrap();
+    w.put_state("EdropP", b"s").unwrap();
+    w.put_escrow(&EscrowKey::new(EscrowKind::OutOfOrder, "EdropP", 0, "Edrop0"), 1, b"").unwrap();
+    w.put_duplicate("EdropP", 0, "Edrop0", b"", b"").unwrap();
+    drop(w);
+    let r = store.read().unwrap();
+    assert!(r.kel("EdropP", 0).unwrap().is_empty());
+    assert_eq!(r.next_ordinal("EdropP").unwrap(), 0);
+    assert!(r.event("Edrop0").unwrap().is_none());
+    assert!(r.attachments(AttachmentKind::ControllerSigs, "Edrop0").unwrap().is_empty());
+    assert!(r.state("EdropP").unwrap().is_none());
+    assert!(r.escrow_for(EscrowKind::OutOfOrder, "EdropP").unwrap().is_empty());
+    assert!(r.duplicates("EdropP").unwrap().is_empty());
+    assert!(!r.prefixes().unwrap().contains(&"EdropP".to_owned()));
+}
+
+fn reads_own_writes(store: &dyn Store) {
+    let p = "EownP";
+    let mut w = store.write().unwrap();
+    w.append_kel(p, 0, "Eown0", 1).unwrap();
+    w.put_escrow(&EscrowKey::new(EscrowKind::OutOfOrder, p, 5, "Eown5"), 1, b"").unwrap();
+    w.put_escrow(&EscrowKey::new(EscrowKind::OutOfOrder, p, 6, "Eown6"), 1, b"").unwrap();
+    w.put_state(p, b"s0").unwrap();
+    w.commit().unwrap();
+
+    let mut w = store.write().unwrap();
+    // Uncommitted appends, replacements and deletions are all visible inside the transaction,
+    // including through scans that merge them with committed records.
+    let e1 = w.append_kel(p, 1, "Eown1", 2).unwrap();
+    assert_eq!(e1.ordinal, 1);
+    assert_eq!(w.next_ordinal(p).unwrap(), 2);
+    assert_eq!(w.kel(p, 0).unwrap().iter().map(|e| e.said.as_str()).collect::<Vec<_>>(), vec!["Eown0", "Eown1"]);
+    assert_eq!(w.kel_entry(p, 1).unwrap().unwrap().said, "Eown1");
+    assert!(w.delete_escrow(&EscrowKey::new(EscrowKind::OutOfOrder, p, 5, "Eown5")).unwrap());
+    w.put_escrow(&EscrowKey::new(EscrowKind::OutOfOrder, p, 4, "Eown4"), 1, b"").unwrap();
+    let sns: Vec<_> = w.escrow_for(EscrowKind::OutOfOrder, p).unwrap().iter().map(|e| e.key.sn).collect();
+    assert_eq!(sns, vec![4, 6]);
+    w.put_state(p, b"s1").unwrap();
+    assert_eq!(w.state(p).unwrap().as_deref(), Some(&b"s1"[..]));
+    assert!(w.prefixes().unwrap().contains(&p.to_owned()));
+    // Other readers do not see any of it until commit.
+    {
+        let r = store.read().unwrap();
+        assert_eq!(r.next_ordinal(p).unwrap(), 1);
+        assert_eq!(r.state(p).unwrap().as_deref(), Some(&b"s0"[..]));
+    }
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.next_ordinal(p).unwrap(), 2);
+    assert_eq!(r.escrow_for(EscrowKind::OutOfOrder, p).unwrap().len(), 2);
+}
+
+fn snapshot_isolation(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.put_state("EsnapP", b"old").unwrap();
+    w.commit().unwrap();
+    let before = store.read().unwrap();
+    let mut w = store.write().unwrap();
+    w.put_state("EsnapP", b"new").unwrap();
+    w.append_kel("EsnapP", 0, "Esnap0", 1).unwrap();
+    w.commit().unwrap();
+    // The older snapshot still sees the old state, a new one the new.
+    assert_eq!(before.state("EsnapP").unwrap().as_deref(), Some(&b"old"[..]));
+    assert!(before.kel("EsnapP", 0).unwrap().is_empty());
+    assert_eq!(store.read().unwrap().state("EsnapP").unwrap().as_deref(), Some(&b"new"[..]));
+}
+
+fn readers_during_writer(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.put_state("EconcP", b"0").unwrap();
+    w.commit().unwrap();
+    let mut w = store.write().unwrap();
+    w.put_state("EconcP", b"1").unwrap();
+    // While the write transaction is open, readers on other threads read the committed state.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                let r = store.read().unwrap();
+                assert_eq!(r.state("EconcP").unwrap().as_deref(), Some(&b"0"[..]));
+            });
+        }
+    });
+    w.commit().unwrap();
+    assert_eq!(store.read().unwrap().state("EconcP").unwrap().as_deref(), Some(&b"1"[..]));
+}
+
+fn concurrent_writers(store: &dyn Store) {
+    // Four threads append to one prefix; writers are serialized, ordinals stay contiguous.
+    std::thread::scope(|s| {
+        for t in 0..4u128 {
+            s.spawn(move || {
+                for i in 0..10u128 {
+                    let mut w = store.write().unwrap();
+                    w.append_kel("EmultiP", t * 100 + i, &format!("Emulti{t}_{i}"), 1).unwrap();
+                    w.commit().unwrap();
+                }
+            });
+        }
+    });
+    let r = store.read().unwrap();
+    let fel = r.first_seen("EmultiP", 0).unwrap();
+    assert_eq!(fel.iter().map(|e| e.ordinal).collect::<Vec<_>>(), (0..40).collect::<Vec<u64>>());
+    assert_eq!(r.kel("EmultiP", 0).unwrap().len(), 40);
+}
+
+fn deferred_and_flush(store: &dyn Store) {
+    for i in 0..5u128 {
+        let mut w = store.write_with(Durability::Deferred).unwrap();
+        w.append_kel("EdeferP", i, &format!("Edefer{i}"), 1).unwrap();
+        w.commit().unwrap();
+    }
+    assert_eq!(store.read().unwrap().kel("EdeferP", 0).unwrap().len(), 5);
+    store.flush().unwrap();
+    assert_eq!(store.read().unwrap().next_ordinal("EdeferP").unwrap(), 5);
+}
+
+fn invalid_keys(store: &dyn Store) {
+    let r = store.read().unwrap();
+    assert!(matches!(r.kel("", 0), Err(Error::InvalidKey { what: "prefix", .. })));
+    assert!(matches!(r.event(""), Err(Error::InvalidKey { what: "said", .. })));
+    let long = "E".repeat(2000);
+    assert!(matches!(r.state(&long), Err(Error::InvalidKey { .. })));
+    drop(r);
+    let mut w = store.write().unwrap();
+    assert!(matches!(w.append_kel("Ep", 0, "", 0), Err(Error::InvalidKey { what: "said", .. })));
+    assert!(matches!(w.put_state("", b""), Err(Error::InvalidKey { .. })));
+    assert!(matches!(
+        w.put_escrow(&EscrowKey::new(EscrowKind::OutOfOrder, "", 0, "Es"), 0, b""),
+        Err(Error::InvalidKey { .. })
+    ));
+}
+
+/// Fills one record of every table (prefix `EcorP`).
+pub(crate) fn populate(store: &dyn Store) {
+    let mut w = store.write().unwrap();
+    w.append_kel("EcorP", 0, "Ecor0", 7).unwrap();
+    w.put_event("Ecor0", b"body").unwrap();
+    w.add_attachments(AttachmentKind::ControllerSigs, "Ecor0", &["AAsig".to_owned()]).unwrap();
+    w.put_state("EcorP", b"state").unwrap();
+    w.put_escrow(&EscrowKey::new(EscrowKind::PartiallyWitnessed, "EcorP", 0, "Ecor0"), 7, b"blob").unwrap();
+    w.put_duplicate("EcorP", 0, "Ecor0", b"dup", b"att").unwrap();
+    w.commit().unwrap();
+}
+
+/// The reads that must fail once every record of `table` holds `garbage`.
+pub(crate) fn check_corrupt(store: &dyn Store, table: &str) {
+    let r = store.read().unwrap();
+    let corrupt = |res: Result<(), Error>, what: &str| match res {
+        Err(Error::Corrupt { table: t, key, reason }) => {
+            assert_eq!(t, table, "{what}");
+            assert!(!key.is_empty() && !reason.is_empty());
+        }
+        other => panic!("{what}: expected Corrupt in {table}, got {other:?}"),
+    };
+    match table {
+        "first_seen" => {
+            corrupt(r.first_seen("EcorP", 0).map(drop), "first_seen");
+            corrupt(r.next_ordinal("EcorP").map(drop), "next_ordinal");
+            corrupt(r.kel_entry("EcorP", 0).map(drop), "kel_entry");
+            corrupt(r.kel("EcorP", 0).map(drop), "kel");
+        }
+        "kel_index" => {
+            corrupt(r.kel_entry("EcorP", 0).map(drop), "kel_entry");
+            corrupt(r.kel("EcorP", 0).map(drop), "kel");
+        }
+        "attachments" => corrupt(r.attachments(AttachmentKind::ControllerSigs, "Ecor0").map(drop), "attachments"),
+        "escrows" => {
+            corrupt(r.escrow(EscrowKind::PartiallyWitnessed).map(drop), "escrow");
+            corrupt(r.escrow_for(EscrowKind::PartiallyWitnessed, "EcorP").map(drop), "escrow_for");
+        }
+        "duplicates" => corrupt(r.duplicates("EcorP").map(drop), "duplicates"),
+        other => panic!("no corruption check for {other}"),
+    }
+}
+
+/// Tables whose records have structure to check, and garbage that breaks each.
+pub(crate) const CORRUPTIONS: [(&str, &[u8]); 6] = [
+    ("first_seen", b"\x01"),
+    ("kel_index", b"short"),
+    ("attachments", b"\x00\x00\x00\x09ab"),
+    ("escrows", b"\x00"),
+    ("duplicates", b"\x00\x00\x00\x01"),
+    (
+        "first_seen",
+        b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xfe",
+    ),
+];
+
+#[cfg(feature = "memory")]
+mod memory {
+    use dkms_store::MemoryStore;
+
+    #[test]
+    fn memory_conformance() {
+        super::run_all(&MemoryStore::new());
+    }
+
+    #[test]
+    fn memory_corrupt_records_are_typed_errors() {
+        for (table, garbage) in super::CORRUPTIONS {
+            let store = MemoryStore::new();
+            super::populate(&store);
+            assert!(store.overwrite_table_for_tests(table, garbage));
+            super::check_corrupt(&store, table);
+        }
+    }
+}
+
+#[cfg(feature = "redb")]
+mod redb {
+    use std::io::Write;
+
+    use dkms_store::{Error, RedbStore, SCHEMA_VERSION, Store};
+
+    use crate::{Cleanup, temp_path};
+
+    #[test]
+    fn redb_conformance() {
+        let path = temp_path("conformance");
+        let _c = Cleanup(path.clone());
+        let store = RedbStore::open(&path).unwrap();
+        super::run_all(&store);
+        // Everything survives closing and reopening.
+        let before = store.read().unwrap().prefixes().unwrap();
+        drop(store);
+        let store = RedbStore::open(&path).unwrap();
+        let r = store.read().unwrap();
+        assert_eq!(r.prefixes().unwrap(), before);
+        assert_eq!(r.kel("EkelPrefix", 0).unwrap().len(), 3);
+        assert_eq!(r.next_ordinal("EmultiP").unwrap(), 40);
+    }
+
+    #[test]
+    fn redb_corrupt_records_are_typed_errors() {
+        for (table, garbage) in super::CORRUPTIONS {
+            let path = temp_path("corrupt");
+            let _c = Cleanup(path.clone());
+            super::populate(&RedbStore::open(&path).unwrap());
+            dkms_store::testing::redb_overwrite_table(&path, table, garbage).unwrap();
+            super::check_corrupt(&RedbStore::open(&path).unwrap(), table);
+        }
+    }
+
+    #[test]
+    fn redb_schema_too_new_is_refused() {
+        let path = temp_path("schema");
+        let _c = Cleanup(path.clone());
+        drop(RedbStore::open(&path).unwrap());
+        dkms_store::testing::redb_set_schema_version(&path, SCHEMA_VERSION + 1).unwrap();
+        match RedbStore::open(&path) {
+            Err(Error::SchemaTooNew { found, supported, .. }) => assert_eq!((found, supported), (2, 1)),
+            other => panic!("expected SchemaTooNew, got {other:?}"),
+        }
+        dkms_store::testing::redb_set_schema_version(&path, 0).unwrap();
+        assert!(matches!(RedbStore::open(&path), Err(Error::SchemaTooOld { found: 0, oldest: 1, .. })));
+        dkms_store::testing::redb_set_schema_version(&path, SCHEMA_VERSION).unwrap();
+        RedbStore::open(&path).unwrap();
+    }
+
+    #[test]
+    fn redb_foreign_file_is_not_a_store() {
+        let path = temp_path("foreign");
+        let _c = Cleanup(path.clone());
+        std::fs::File::create(&path).unwrap().write_all(&[0x42; 8192]).unwrap();
+        let err = RedbStore::open(&path).unwrap_err();
+        assert!(matches!(err, Error::NotAStore { .. }), "{err:?}");
+        // The refused file is left as it was.
+        assert_eq!(std::fs::read(&path).unwrap(), vec![0x42; 8192]);
+    }
+
+    #[test]
+    fn redb_truncated_file_is_a_typed_error() {
+        for keep in [0.5f64, 0.1, 0.9] {
+            let path = temp_path("truncated");
+            let _c = Cleanup(path.clone());
+            {
+                let store = RedbStore::open(&path).unwrap();
+                super::run_all(&store);
+            }
+            let len = std::fs::metadata(&path).unwrap().len();
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            let cut = (len as f64 * keep) as u64;
+            std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(cut).unwrap();
+            // Opening fails with a typed error, or opens and every read answers (never a panic).
+            match RedbStore::open(&path) {
+                Err(e) => {
+                    eprintln!("truncated to {keep}: {e}");
+                    assert!(
+                        matches!(
+                            e,
+                            Error::Damaged { .. }
+                                | Error::NotAStore { .. }
+                                | Error::Io { .. }
+                                | Error::Backend { .. }
+                                | Error::Corrupt { .. }
+                        ),
+                        "{e:?}"
+                    );
+                }
+                Ok(store) => {
+                    eprintln!("truncated to {keep}: opened");
+                    if let Ok(r) = store.read() {
+                        let _ = r.prefixes();
+                        let _ = r.kel("EkelPrefix", 0);
+                    }
+                }
+            }
+        }
+    }
+}
