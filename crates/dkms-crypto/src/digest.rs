@@ -72,13 +72,14 @@ pub fn digest_size(code: MatterCode) -> Option<usize> {
 
 fn fixed<const N: usize>(code: MatterCode, out: [u8; N]) -> RawDigest {
     let mut bytes = [0u8; 64];
-    for (slot, b) in bytes.iter_mut().zip(out) {
-        *slot = b;
+    if let Some(dst) = bytes.get_mut(..N) {
+        dst.copy_from_slice(&out);
     }
     RawDigest { code, len: N, bytes }
 }
 
-/// The digest of `data` for a digest `code`, without allocating.
+/// The digest of `data` for a digest `code`, without allocating (the fast path:
+/// [`digest`] adds one small allocation for the [`Matter`]).
 ///
 /// The algorithms are keripy's (`Saider.Digests`): Blake3-256 `E`; Blake2b
 /// with a 32-byte output parameter `F` (not a truncated Blake2b-512);
