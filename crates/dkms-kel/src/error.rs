@@ -42,6 +42,9 @@ pub enum Error {
         /// `keys` or `witnesses`.
         what: &'static str,
     },
+    /// The store failed (the message's effects are not durable).
+    #[error("store: {0}")]
+    Store(String),
     /// The event breaks a KEL rule.
     #[error("{prefix} sn {sn}: {rule}")]
     Rule {
@@ -69,6 +72,7 @@ impl Error {
             Error::NoValidSignature { .. } => "bad_signature",
             Error::IndexOutOfRange { .. } => "index_out_of_range",
             Error::Rule { .. } => "rule_violation",
+            Error::Store(_) => "store",
         }
     }
 }

@@ -11,7 +11,10 @@ use dkms_event::primitives::{Digest, Prefix, Verkey};
 use dkms_event::seal::{Anchor, Seal};
 use dkms_event::signed::{Attachments, SignedMessage, TransSigGroup};
 
+use dkms_store::{AttachmentKind, Durability, Store};
+
 use crate::error::{Error, Result};
+use crate::persist::{Op, couple_item, escrow_blob, escrow_key, quadruple_item};
 use crate::state::{KeyState, witness_verfers};
 use crate::verify;
 
@@ -114,6 +117,38 @@ pub struct Logged {
     witness_verfers: Arc<[Verfer]>,
 }
 
+impl Logged {
+    #[allow(clippy::too_many_arguments, reason = "restoring every stored part of an event")]
+    pub(crate) fn restore(
+        message: Message,
+        sigs: Vec<Indexer>,
+        wigs: Vec<Indexer>,
+        receipts: Vec<(Verkey, Matter)>,
+        trans_receipts: Vec<TransSigGroup>,
+        first_seen: u64,
+        first_seen_at: u64,
+        witnesses: &[Prefix],
+    ) -> Self {
+        // The witness list in force for a restored event: its own (inception) or the current one.
+        let wits: Vec<Prefix> = match message.body() {
+            Body::Inception(b) => b.witnesses.clone(),
+            _ => witnesses.to_vec(),
+        };
+        Logged {
+            message,
+            sigs,
+            wigs,
+            receipts,
+            trans_receipts,
+            first_seen,
+            first_seen_at,
+            source: None,
+            witness_verfers: witness_verfers(&wits).into(),
+            witnesses: wits.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct Kel {
     /// Every accepted event in first-seen order (superseded ones included).
@@ -158,7 +193,23 @@ pub struct Kevery {
     escrows: HashMap<String, Vec<Escrowed>>,
     escrow_count: usize,
     duplicity: Vec<Duplicity>,
+    store: Option<StoreHandle>,
+    ops: Vec<Op>,
+    durability: Durability,
 }
+
+/// The store behind a validator (kept opaque so `Kevery` can stay `Debug`).
+#[derive(Clone)]
+struct StoreHandle(Arc<dyn Store>);
+
+impl core::fmt::Debug for StoreHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+/// Changes recorded between commits before `ingest` commits on its own.
+const GROUP_COMMIT_OPS: usize = 8192;
 
 /// Totals of one ingest run, and the errors with their stream offsets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -190,6 +241,71 @@ impl Kevery {
     #[must_use]
     pub fn new(config: Config) -> Self {
         Self { config, ..Self::default() }
+    }
+
+    /// Sets how commits reach the disk (default: each commit is durable when it returns).
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    pub(crate) fn durability(&self) -> Durability {
+        self.durability
+    }
+
+    pub(crate) fn store(&self) -> Option<&Arc<dyn Store>> {
+        self.store.as_ref().map(|h| &h.0)
+    }
+
+    pub(crate) fn attach_store(&mut self, store: Arc<dyn Store>) {
+        self.store = Some(StoreHandle(store));
+    }
+
+    pub(crate) fn take_ops(&mut self) -> Vec<Op> {
+        std::mem::take(&mut self.ops)
+    }
+
+    pub(crate) fn restore_ops(&mut self, mut ops: Vec<Op>) {
+        ops.append(&mut self.ops);
+        self.ops = ops;
+    }
+
+    pub(crate) fn restore_logged(&mut self, prefix: &str, _sn: u128, said: Digest, logged: Logged) {
+        self.kels.entry(prefix.to_owned()).or_default().log.push(said.clone());
+        self.events.insert(said_key(&said), logged);
+    }
+
+    pub(crate) fn restore_at(&mut self, prefix: &str, sn: u128, said: Digest) {
+        self.kels.entry(prefix.to_owned()).or_default().at.insert(sn, said);
+    }
+
+    pub(crate) fn restore_state(&mut self, prefix: String, state: KeyState) {
+        self.states.insert(prefix, state);
+    }
+
+    pub(crate) fn restore_escrow(&mut self, kind: EscrowKind, signed: SignedMessage, at: u64) {
+        let prefix = escrow_prefix(&signed);
+        self.escrows.entry(prefix).or_default().push(Escrowed { kind, signed, at });
+        self.escrow_count += 1;
+    }
+
+    fn record(&mut self, op: Op) {
+        if self.store.is_some() {
+            self.ops.push(op);
+        }
+    }
+
+    fn record_escrow(&mut self, kind: EscrowKind, signed: &SignedMessage, at: u64) {
+        if self.store.is_some()
+            && let Ok(blob) = escrow_blob(signed)
+        {
+            self.ops.push(Op::PutEscrow { key: escrow_key(kind, signed), at, blob });
+        }
+    }
+
+    fn record_unescrow(&mut self, kind: EscrowKind, signed: &SignedMessage) {
+        if self.store.is_some() {
+            self.ops.push(Op::DeleteEscrow { key: escrow_key(kind, signed) });
+        }
     }
 
     /// Key state of an identifier.
@@ -266,6 +382,11 @@ impl Kevery {
             };
             let (outcome, drained) = self.process_counting(signed, now);
             accepted_escrows += drained;
+            if self.ops.len() >= GROUP_COMMIT_OPS
+                && let Err(e) = self.commit()
+            {
+                report.errors.push((offset, e.kind(), e.to_string()));
+            }
             match outcome {
                 Outcome::Accepted => report.accepted += 1,
                 Outcome::Duplicate => report.duplicates += 1,
@@ -279,12 +400,20 @@ impl Kevery {
         }
         report.accepted += accepted_escrows;
         report.escrowed = self.escrow_count.saturating_sub(before.min(self.escrow_count));
+        if let Err(e) = self.commit() {
+            report.errors.push((bytes.len(), e.kind(), e.to_string()));
+        }
         report
     }
 
-    /// Processes one message and then whatever in escrow it unblocks.
+    /// Processes one message and then whatever in escrow it unblocks; with a store,
+    /// commits the changes before returning.
     pub fn process(&mut self, signed: SignedMessage, now: u64) -> Outcome {
-        self.process_counting(signed, now).0
+        let outcome = self.process_counting(signed, now).0;
+        match self.commit() {
+            Ok(()) => outcome,
+            Err(e) => Outcome::Rejected(e),
+        }
     }
 
     /// As `process`; also returns how many escrowed items were accepted after it.
@@ -317,15 +446,27 @@ impl Kevery {
         // The same message escrowed again replaces the earlier copy (its attachments may be newer).
         if let Some(e) = list.iter_mut().find(|e| e.signed.message == signed.message && e.kind == kind) {
             merge_attachments(&mut e.signed.attachments, &signed.attachments);
+            let (merged, at) = (e.signed.clone(), e.at);
+            self.record_escrow(kind, &merged, at);
             return Ok(());
         }
         if kind == EscrowKind::LikelyDuplicitous
             && let Some(sn) = signed.message.sn()
             && let Some(accepted) = self.kels.get(&prefix).and_then(|k| k.at.get(&sn)).cloned()
         {
+            if let Ok(atts) = signed.attachments.encode(dkms_cesr::Domain::Text) {
+                self.record(Op::PutDuplicate {
+                    prefix: prefix.clone(),
+                    sn,
+                    said: signed.message.said().qb64(),
+                    event: signed.message.raw().to_vec(),
+                    attachments: atts,
+                });
+            }
             self.duplicity.push(Duplicity { signed: signed.clone(), accepted });
         }
-        list.push(Escrowed { kind, signed, at: now });
+        self.record_escrow(kind, &signed, now);
+        self.escrows.entry(prefix).or_default().push(Escrowed { kind, signed, at: now });
         self.escrow_count += 1;
         Ok(())
     }
@@ -353,15 +494,25 @@ impl Kevery {
                             _ => self.config.escrow_timeout,
                         };
                         if now.saturating_sub(e.at) > timeout {
+                            self.record_unescrow(e.kind, &e.signed);
                             continue;
                         }
                         match self.apply(e.signed.clone(), now) {
                             Outcome::Accepted => {
+                                self.record_unescrow(e.kind, &e.signed);
                                 accepted += 1;
                                 progressed = true;
                             }
-                            Outcome::Escrowed(kind) => keep.push(Escrowed { kind, ..e }),
-                            Outcome::Duplicate | Outcome::Ignored | Outcome::Rejected(_) => {}
+                            Outcome::Escrowed(kind) => {
+                                if kind != e.kind {
+                                    self.record_unescrow(e.kind, &e.signed);
+                                    self.record_escrow(kind, &e.signed, e.at);
+                                }
+                                keep.push(Escrowed { kind, ..e });
+                            }
+                            Outcome::Duplicate | Outcome::Ignored | Outcome::Rejected(_) => {
+                                self.record_unescrow(e.kind, &e.signed);
+                            }
                         }
                     }
                     if !keep.is_empty() {
@@ -383,15 +534,26 @@ impl Kevery {
     /// Drops escrowed items older than their timeout; returns how many were dropped.
     pub fn expire(&mut self, now: u64) -> usize {
         let (ooo, other) = (self.config.out_of_order_timeout, self.config.escrow_timeout);
-        let mut dropped = 0;
+        let mut gone = Vec::new();
         for list in self.escrows.values_mut() {
-            let before = list.len();
-            list.retain(|e| now.saturating_sub(e.at) <= if e.kind == EscrowKind::OutOfOrder { ooo } else { other });
-            dropped += before - list.len();
+            list.retain(|e| {
+                let keep = now.saturating_sub(e.at) <= if e.kind == EscrowKind::OutOfOrder { ooo } else { other };
+                if !keep {
+                    gone.push((e.kind, e.signed.clone()));
+                }
+                keep
+            });
         }
         self.escrows.retain(|_, v| !v.is_empty());
-        self.escrow_count -= dropped;
-        dropped
+        self.escrow_count -= gone.len();
+        for (kind, signed) in &gone {
+            self.record_unescrow(*kind, signed);
+        }
+        if let Err(e) = self.commit() {
+            // The store keeps the expired entries; they expire again at the next open.
+            let _ = e;
+        }
+        gone.len()
     }
 
     /// Decides one message without escrowing it.
@@ -454,8 +616,23 @@ impl Kevery {
         let accepted = self.kels.get(prefix).and_then(|k| k.at.get(&sn)).cloned();
         match accepted {
             Some(d) if &d == said => {
+                // New witness signatures count only if they verify for this event.
                 if let Some(logged) = self.events.get_mut(&said_key(said)) {
-                    add_witness_sigs(logged, &sm.attachments.witness_sigs);
+                    let raw = logged.message.raw().to_vec();
+                    let sn = logged.message.sn().unwrap_or(0);
+                    let valid = verify::indexed(
+                        &raw,
+                        &logged.witness_verfers,
+                        &sm.attachments.witness_sigs,
+                        prefix,
+                        sn,
+                        "witnesses",
+                    )
+                    .unwrap_or_default();
+                    let added = add_witness_sigs(logged, &valid);
+                    if !added.is_empty() {
+                        self.record(Op::Attach { kind: AttachmentKind::WitnessSigs, said: said.qb64(), items: added });
+                    }
                 }
                 Outcome::Duplicate
             }
@@ -708,6 +885,39 @@ impl Kevery {
             witnesses: state.witnesses.clone().into(),
             witness_verfers: state.witness_verfers.clone().into(),
         };
+        if self.store.is_some() {
+            let q = said.qb64();
+            self.ops.push(Op::PutEvent { said: q.clone(), raw: logged.message.raw().to_vec() });
+            self.ops.push(Op::AppendKel { prefix: prefix.clone(), sn: state.sn, said: q.clone(), at: now });
+            let items = |v: &[Indexer]| v.iter().map(Indexer::qb64).collect::<Vec<_>>();
+            self.ops.push(Op::Attach {
+                kind: AttachmentKind::ControllerSigs,
+                said: q.clone(),
+                items: items(&logged.sigs),
+            });
+            if !logged.wigs.is_empty() {
+                self.ops.push(Op::Attach {
+                    kind: AttachmentKind::WitnessSigs,
+                    said: q.clone(),
+                    items: items(&logged.wigs),
+                });
+            }
+            if !logged.receipts.is_empty() {
+                let r = logged.receipts.iter().map(|(k, c)| couple_item(k, c)).collect();
+                self.ops.push(Op::Attach { kind: AttachmentKind::Receipts, said: q.clone(), items: r });
+            }
+            let t: Vec<String> = logged
+                .trans_receipts
+                .iter()
+                .flat_map(|g| g.sigs.iter().filter_map(|s| quadruple_item(g, s).ok()))
+                .collect();
+            if !t.is_empty() {
+                self.ops.push(Op::Attach { kind: AttachmentKind::TransReceipts, said: q, items: t });
+            }
+            if let Ok(blob) = state.to_blob() {
+                self.ops.push(Op::PutState { prefix: prefix.clone(), blob });
+            }
+        }
         self.events.insert(said_key(&said), logged);
         self.states.insert(prefix, state);
     }
@@ -739,8 +949,10 @@ impl Kevery {
             return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
         };
         let mut applied = !trans.is_empty();
+        let mut new_trans = Vec::new();
         for t in trans {
             if !logged.trans_receipts.contains(&t) {
+                new_trans.extend(t.sigs.iter().filter_map(|s| quadruple_item(&t, s).ok()));
                 logged.trans_receipts.push(t);
             }
         }
@@ -751,18 +963,30 @@ impl Kevery {
         let wigs =
             verify::indexed(&raw, &logged.witness_verfers, &sm.attachments.witness_sigs, &prefix, r.sn, "witnesses")?;
         applied |= !wigs.is_empty();
-        add_witness_sigs(logged, &wigs);
+        let mut new_wigs = add_witness_sigs(logged, &wigs);
+        let mut new_receipts = Vec::new();
         for (key, cigar) in &sm.attachments.nontrans_receipts {
             if let Some(i) = logged.witnesses.iter().position(|w| w.matter() == key.matter()) {
                 if let Some(sig) = couple_as_wig(&raw, key, cigar, i) {
-                    add_witness_sigs(logged, &[sig]);
+                    new_wigs.extend(add_witness_sigs(logged, &[sig]));
                     applied = true;
                 }
             } else if verify_couple(&raw, key, cigar) {
                 if !logged.receipts.iter().any(|(k, _)| k == key) {
                     logged.receipts.push((key.clone(), cigar.clone()));
+                    new_receipts.push(couple_item(key, cigar));
                 }
                 applied = true;
+            }
+        }
+        let said = at.qb64();
+        for (kind, items) in [
+            (AttachmentKind::WitnessSigs, new_wigs),
+            (AttachmentKind::Receipts, new_receipts),
+            (AttachmentKind::TransReceipts, new_trans),
+        ] {
+            if !items.is_empty() {
+                self.record(Op::Attach { kind, said: said.clone(), items });
             }
         }
         if applied { Ok(Outcome::Accepted) } else { Err(Error::NoValidSignature { prefix, sn: r.sn }) }
@@ -814,6 +1038,10 @@ impl Kevery {
             },
         );
         let after = e.signed.attachments.witness_sigs.len() + e.signed.attachments.nontrans_receipts.len();
+        let (kind, signed, at) = (e.kind, e.signed.clone(), e.at);
+        if after > before {
+            self.record_escrow(kind, &signed, at);
+        }
         after > before
     }
 }
@@ -853,12 +1081,16 @@ fn merge_attachments(into: &mut Attachments, from: &Attachments) {
     }
 }
 
-fn add_witness_sigs(logged: &mut Logged, wigs: &[Indexer]) {
+/// Adds witness signatures of witnesses not yet counted; returns the added ones as qb64.
+fn add_witness_sigs(logged: &mut Logged, wigs: &[Indexer]) -> Vec<String> {
+    let mut added = Vec::new();
     for w in wigs {
         if !logged.wigs.iter().any(|x| x.index() == w.index()) {
             logged.wigs.push(w.clone());
+            added.push(w.qb64());
         }
     }
+    added
 }
 
 fn verify_couple(raw: &[u8], key: &Verkey, cigar: &Matter) -> bool {

@@ -9,9 +9,11 @@
 
 mod error;
 mod kevery;
+mod persist;
 mod state;
 mod verify;
 
+pub use dkms_store::Durability;
 pub use error::{Error, Result};
 pub use kevery::{Config, Duplicity, EscrowKind, Kevery, Logged, Outcome, Report};
 pub use state::{KeyState, LastEstablishment};

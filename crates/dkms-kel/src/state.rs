@@ -202,3 +202,71 @@ impl KeyState {
         m
     }
 }
+
+fn err(what: &str) -> dkms_event::Error {
+    dkms_event::Error::Field { field: format!("key state.{what}"), reason: "missing or malformed".into() }
+}
+
+impl KeyState {
+    /// The state as a storable blob: the key state notice (JSON) plus the full
+    /// configuration and the first-seen time.
+    ///
+    /// # Errors
+    /// Only if serialization fails.
+    pub fn to_blob(&self) -> dkms_event::Result<Vec<u8>> {
+        let mut m = self.notice("");
+        m.push("dtm", Value::Int(i128::from(self.first_seen_at)));
+        m.push("cfg", Value::List(self.config.iter().map(|t| Value::Str(t.as_str().to_owned())).collect()));
+        dkms_event::ser::encode(&Value::Map(m), dkms_event::ser::Kind::Json)
+    }
+
+    /// Reads a blob written by [`KeyState::to_blob`].
+    ///
+    /// # Errors
+    /// [`dkms_event::Error`] naming the field that is missing or malformed.
+    pub fn from_blob(blob: &[u8]) -> dkms_event::Result<Self> {
+        use dkms_event::primitives::{Digest as D, Prefix as P, Verkey as K};
+        let m = dkms_event::ser::decode(blob, dkms_event::ser::Kind::Json)?.map;
+        let s = |k: &str| m.get(k).and_then(Value::as_str).ok_or_else(|| err(k));
+        let hex = |k: &str| -> dkms_event::Result<u128> { u128::from_str_radix(s(k)?, 16).map_err(|_| err(k)) };
+        let list = |k: &str| m.get(k).and_then(Value::as_list).ok_or_else(|| err(k));
+        let prefixes = |v: &[Value]| v.iter().map(|x| P::from_value(x, "b")).collect::<dkms_event::Result<Vec<_>>>();
+        let keys = list("k")?.iter().map(|x| K::from_value(x, "k")).collect::<dkms_event::Result<Vec<_>>>()?;
+        let next = list("n")?.iter().map(|x| D::from_value(x, "n")).collect::<dkms_event::Result<Vec<_>>>()?;
+        let witnesses = prefixes(list("b")?)?;
+        let ee = m.get("ee").and_then(Value::as_map).ok_or_else(|| err("ee"))?;
+        let ees = |k: &str| ee.get(k).ok_or_else(|| err(k));
+        let prior = s("p")?;
+        let di = s("di")?;
+        let ilk = Ilk::parse(s("et")?).ok_or_else(|| err("et"))?;
+        let state = KeyState {
+            prefix: P::parse(s("i")?, "i")?,
+            sn: hex("s")?,
+            said: D::parse(s("d")?, "d")?,
+            prior: if prior.is_empty() { None } else { Some(D::parse(prior, "p")?) },
+            ilk,
+            kt: Threshold::parse(m.get("kt").ok_or_else(|| err("kt"))?, "kt")?,
+            nt: Threshold::parse(m.get("nt").ok_or_else(|| err("nt"))?, "nt")?,
+            toad: u64::try_from(hex("bt")?).map_err(|_| err("bt"))?,
+            config: list("cfg")?.iter().filter_map(Value::as_str).map(Trait::parse).collect(),
+            delegator: if di.is_empty() { None } else { Some(P::parse(di, "di")?) },
+            last_est: LastEstablishment {
+                sn: ees("s")?.as_str().and_then(|x| u128::from_str_radix(x, 16).ok()).ok_or_else(|| err("ee.s"))?,
+                said: D::from_value(ees("d")?, "ee.d")?,
+                cuts: prefixes(ees("br")?.as_list().ok_or_else(|| err("ee.br"))?)?,
+                adds: prefixes(ees("ba")?.as_list().ok_or_else(|| err("ee.ba"))?)?,
+            },
+            first_seen: u64::try_from(hex("f")?).map_err(|_| err("f"))?,
+            first_seen_at: match m.get("dtm") {
+                Some(Value::Int(i)) => u64::try_from(*i).map_err(|_| err("dtm"))?,
+                _ => return Err(err("dtm")),
+            },
+            verfers: verfers(&keys),
+            witness_verfers: witness_verfers(&witnesses),
+            keys,
+            next,
+            witnesses,
+        };
+        Ok(state)
+    }
+}

@@ -3,4 +3,5 @@
 
 mod keripy_scenarios;
 mod keripy_streams;
+mod persistence;
 mod rules;

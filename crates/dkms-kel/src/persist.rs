@@ -1,0 +1,209 @@
+//! Persistence of the validator's state through the `dkms-store` traits.
+//!
+//! The validator works on in-memory maps and records every change as an [`Op`];
+//! [`Kevery::commit`] applies the recorded changes in one write transaction
+//! (a group commit). [`Kevery::open`] loads what a store holds.
+
+use std::sync::Arc;
+
+use dkms_cesr::stream::Framer;
+use dkms_cesr::{Domain, Indexer, Matter};
+use dkms_event::message::Message;
+use dkms_event::primitives::{Digest, Verkey};
+use dkms_event::signed::{SignedMessage, TransSigGroup};
+use dkms_store::{AttachmentKind, Durability, EscrowKey, Store};
+
+use crate::error::{Error, Result};
+use crate::kevery::{Config, EscrowKind, Kevery, Logged};
+use crate::state::KeyState;
+
+/// One recorded change.
+#[derive(Clone, Debug)]
+pub(crate) enum Op {
+    AppendKel { prefix: String, sn: u128, said: String, at: u64 },
+    PutEvent { said: String, raw: Vec<u8> },
+    Attach { kind: AttachmentKind, said: String, items: Vec<String> },
+    PutState { prefix: String, blob: Vec<u8> },
+    PutEscrow { key: EscrowKey, at: u64, blob: Vec<u8> },
+    DeleteEscrow { key: EscrowKey },
+    PutDuplicate { prefix: String, sn: u128, said: String, event: Vec<u8>, attachments: Vec<u8> },
+}
+
+fn store_err(e: impl std::fmt::Display) -> Error {
+    Error::Store(e.to_string())
+}
+
+pub(crate) fn store_kind(k: EscrowKind) -> dkms_store::EscrowKind {
+    match k {
+        EscrowKind::OutOfOrder => dkms_store::EscrowKind::OutOfOrder,
+        EscrowKind::PartiallySigned => dkms_store::EscrowKind::PartiallySigned,
+        EscrowKind::PartiallyWitnessed => dkms_store::EscrowKind::PartiallyWitnessed,
+        EscrowKind::Delegation => dkms_store::EscrowKind::Delegation,
+        EscrowKind::UnverifiedReceipt => dkms_store::EscrowKind::UnverifiedReceipt,
+        EscrowKind::LikelyDuplicitous => dkms_store::EscrowKind::LikelyDuplicitous,
+    }
+}
+
+fn kel_kind(k: dkms_store::EscrowKind) -> EscrowKind {
+    match k {
+        dkms_store::EscrowKind::OutOfOrder => EscrowKind::OutOfOrder,
+        dkms_store::EscrowKind::PartiallySigned => EscrowKind::PartiallySigned,
+        dkms_store::EscrowKind::PartiallyWitnessed => EscrowKind::PartiallyWitnessed,
+        dkms_store::EscrowKind::Delegation => EscrowKind::Delegation,
+        dkms_store::EscrowKind::LikelyDuplicitous => EscrowKind::LikelyDuplicitous,
+        _ => EscrowKind::UnverifiedReceipt,
+    }
+}
+
+/// The escrow key of a message.
+pub(crate) fn escrow_key(kind: EscrowKind, signed: &SignedMessage) -> EscrowKey {
+    let prefix = signed.message.prefix().map(|p| p.qb64()).unwrap_or_default();
+    EscrowKey::new(store_kind(kind), prefix, signed.message.sn().unwrap_or(0), signed.message.said().qb64())
+}
+
+/// A non-transferable receipt couple as one stored item.
+pub(crate) fn couple_item(key: &Verkey, cigar: &Matter) -> String {
+    format!("{}{}", key.qb64(), cigar.qb64())
+}
+
+/// A transferable receipt quadruple as one stored item.
+pub(crate) fn quadruple_item(g: &TransSigGroup, sig: &Indexer) -> Result<String> {
+    let seqner = dkms_event::signed::seqner(g.sn)?;
+    Ok(format!("{}{}{}{}", g.prefix.qb64(), seqner.qb64(), g.said.qb64(), sig.qb64()))
+}
+
+fn parse_couple(item: &str) -> Option<(Verkey, Matter)> {
+    let (k, n) = Matter::parse(item.as_bytes(), Domain::Text).ok()?;
+    let c = Matter::decode(item.as_bytes().get(n..)?, Domain::Text).ok()?;
+    Some((Verkey::new(k).ok()?, c))
+}
+
+fn parse_quadruple(item: &str) -> Option<TransSigGroup> {
+    let b = item.as_bytes();
+    let (p, a) = Matter::parse(b, Domain::Text).ok()?;
+    let (s, c) = Matter::parse(b.get(a..)?, Domain::Text).ok()?;
+    let (d, e) = Matter::parse(b.get(a + c..)?, Domain::Text).ok()?;
+    let sig = Indexer::decode(b.get(a + c + e..)?, Domain::Text).ok()?;
+    let sn = u128::from_be_bytes(s.raw().try_into().ok()?);
+    Some(TransSigGroup {
+        prefix: dkms_event::primitives::Prefix::new(p).ok()?,
+        sn,
+        said: Digest::new(d).ok()?,
+        sigs: vec![sig],
+    })
+}
+
+fn sigs(items: Vec<String>) -> Vec<Indexer> {
+    items.iter().filter_map(|s| Indexer::from_qb64(s).ok()).collect()
+}
+
+impl Kevery {
+    /// A validator over `store`, with everything it holds loaded: key states, KELs,
+    /// events with their signatures and receipts, and escrows.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the store cannot be read, or holds a record that does not parse.
+    pub fn open(store: Arc<dyn Store>, config: Config) -> Result<Self> {
+        let mut k = Kevery::new(config);
+        {
+            let r = store.read().map_err(store_err)?;
+            for prefix in r.prefixes().map_err(store_err)? {
+                let Some(blob) = r.state(&prefix).map_err(store_err)? else { continue };
+                let state = KeyState::from_blob(&blob)?;
+                for entry in r.first_seen(&prefix, 0).map_err(store_err)? {
+                    let raw = r
+                        .event(&entry.said)
+                        .map_err(store_err)?
+                        .ok_or_else(|| store_err(format!("event {} missing", entry.said)))?;
+                    let message = Message::parse(&raw)?;
+                    let said = message.said().clone();
+                    let logged = Logged::restore(
+                        message,
+                        sigs(r.attachments(AttachmentKind::ControllerSigs, &entry.said).map_err(store_err)?),
+                        sigs(r.attachments(AttachmentKind::WitnessSigs, &entry.said).map_err(store_err)?),
+                        r.attachments(AttachmentKind::Receipts, &entry.said)
+                            .map_err(store_err)?
+                            .iter()
+                            .filter_map(|s| parse_couple(s))
+                            .collect(),
+                        r.attachments(AttachmentKind::TransReceipts, &entry.said)
+                            .map_err(store_err)?
+                            .iter()
+                            .filter_map(|s| parse_quadruple(s))
+                            .collect(),
+                        entry.ordinal,
+                        entry.first_seen_micros,
+                        &state.witnesses,
+                    );
+                    k.restore_logged(&prefix, entry.sn, said, logged);
+                }
+                // The authoritative event at each sn, up to the state's sn (superseded ones drop out).
+                for entry in r.kel(&prefix, 0).map_err(store_err)? {
+                    if entry.sn <= state.sn {
+                        k.restore_at(&prefix, entry.sn, Digest::parse(&entry.said, "d")?);
+                    }
+                }
+                k.restore_state(prefix, state);
+            }
+            for kind in dkms_store::EscrowKind::ALL {
+                for e in r.escrow(kind).map_err(store_err)? {
+                    let Some(Ok(framed)) = Framer::new().messages(&e.blob).next() else { continue };
+                    let Ok(signed) = SignedMessage::from_framed(&framed) else { continue };
+                    k.restore_escrow(kel_kind(kind), signed, e.inserted_micros);
+                }
+            }
+        }
+        k.attach_store(store);
+        Ok(k)
+    }
+
+    /// Writes every change recorded since the last commit in one transaction.
+    /// Without a store this only clears the record.
+    ///
+    /// # Errors
+    /// [`Error::Store`]; the changes stay recorded and a later commit retries them.
+    pub fn commit(&mut self) -> Result<()> {
+        let Some(store) = self.store().cloned() else {
+            self.take_ops();
+            return Ok(());
+        };
+        let ops = self.take_ops();
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let res = apply(store.as_ref(), &ops, self.durability());
+        if res.is_err() {
+            self.restore_ops(ops);
+        }
+        res
+    }
+}
+
+fn apply(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
+    let mut w = store.write_with(durability).map_err(store_err)?;
+    for op in ops {
+        match op {
+            Op::AppendKel { prefix, sn, said, at } => {
+                w.append_kel(prefix, *sn, said, *at).map_err(store_err)?;
+            }
+            Op::PutEvent { said, raw } => w.put_event(said, raw).map_err(store_err)?,
+            Op::Attach { kind, said, items } => {
+                w.add_attachments(*kind, said, items).map_err(store_err)?;
+            }
+            Op::PutState { prefix, blob } => w.put_state(prefix, blob).map_err(store_err)?,
+            Op::PutEscrow { key, at, blob } => w.put_escrow(key, *at, blob).map_err(store_err)?,
+            Op::DeleteEscrow { key } => {
+                w.delete_escrow(key).map_err(store_err)?;
+            }
+            Op::PutDuplicate { prefix, sn, said, event, attachments } => {
+                w.put_duplicate(prefix, *sn, said, event, attachments).map_err(store_err)?;
+            }
+        }
+    }
+    w.commit().map_err(store_err)
+}
+
+/// The message as stored in an escrow: body and attachments, text domain.
+pub(crate) fn escrow_blob(signed: &SignedMessage) -> Result<Vec<u8>> {
+    Ok(signed.to_cesr(Domain::Text, false)?)
+}
