@@ -33,13 +33,22 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("event");
     g.bench_function("build_serialize_said/icp", |bch| {
         bch.iter(|| {
-            Incept { keys: keys.clone(), next: next.clone(), prefix_code: Some(dkms_cesr::MatterCode::Blake3_256), ..Incept::default() }
-                .build()
-                .expect("builds")
+            Incept {
+                keys: keys.clone(),
+                next: next.clone(),
+                prefix_code: Some(dkms_cesr::MatterCode::Blake3_256),
+                ..Incept::default()
+            }
+            .build()
+            .expect("builds")
         })
     });
     g.bench_function("build_serialize_said/ixn", |bch| {
-        bch.iter(|| Interact { prefix: prefix.clone(), sn, prior: prior.clone(), anchors: vec![], kind: None }.build().expect("builds"))
+        bch.iter(|| {
+            Interact { prefix: prefix.clone(), sn, prior: prior.clone(), anchors: vec![], kind: None }
+                .build()
+                .expect("builds")
+        })
     });
     g.bench_function("parse_said_verify/icp", |bch| bch.iter(|| Message::parse(black_box(&icp_raw)).expect("parses")));
     g.bench_function("parse_said_verify/ixn", |bch| bch.iter(|| Message::parse(black_box(&ixn_raw)).expect("parses")));

@@ -346,6 +346,7 @@ impl Framer {
             }
             if let Some(&b) = rest.first()
                 && let Cold::Message(kind) = sniff(b)
+                && starts_body(b, kind)
                 && matches!(version_string(rest, kind), Ok(Some(_)))
             {
                 return i;
@@ -555,6 +556,17 @@ fn incomplete_ok<T>(res: Result<(T, usize)>) -> Result<Status<T>> {
         Ok((t, n)) => Ok(Status::Done(t, n)),
         Err(Error::Incomplete { needed, .. }) => Ok(Status::Incomplete(needed.max(1))),
         Err(e) => Err(e),
+    }
+}
+
+/// Whether `b` can open a body of `kind`: `{` for JSON, a map header for CBOR and
+/// MGPK. Resynchronisation needs this: a tritet alone matches many bytes inside
+/// other items (any lowercase letter looks like JSON).
+const fn starts_body(b: u8, kind: Kind) -> bool {
+    match kind {
+        Kind::Json => b == b'{',
+        Kind::Cbor => matches!(b, 0xa0..=0xbb),
+        Kind::Mgpk => matches!(b, 0x80..=0x8f | 0xde | 0xdf),
     }
 }
 

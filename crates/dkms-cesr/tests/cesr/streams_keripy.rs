@@ -258,3 +258,17 @@ fn framing_continues_after_a_bad_message() {
     assert_eq!(results[0], Err(Error::InvalidBase64 { offset: bad, byte: b'!' }));
     assert_eq!(results[1].as_ref().unwrap().body.offset, bad + 1);
 }
+
+#[test]
+fn resync_lands_only_on_real_message_starts() {
+    // A garbage byte inside a signature followed by a whole KEL: every message of the KEL
+    // is framed at its true offset, and no misaligned "message" appears.
+    let mut bytes = invalid("garbage_byte_in_attachments");
+    let kel_at = bytes.len();
+    let kel = vector_bytes("streams/kel_single.cesr");
+    bytes.extend_from_slice(&kel);
+    let expected: Vec<usize> = Framer::new().messages(&kel).map(|m| m.unwrap().body.offset + kel_at).collect();
+    let got: Vec<usize> = Framer::new().messages(&bytes).filter_map(Result::ok).map(|m| m.body.offset).collect();
+    assert!(expected.iter().all(|o| got.contains(o)), "{got:?} vs {expected:?}");
+    assert!(got.iter().all(|o| *o < kel_at || expected.contains(o)), "{got:?}");
+}
