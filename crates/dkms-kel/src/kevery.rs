@@ -195,6 +195,8 @@ pub struct Kevery {
     duplicity: Vec<Duplicity>,
     store: Option<StoreHandle>,
     ops: Vec<Op>,
+    /// Identifiers whose key state changed since the last commit (written once per commit).
+    dirty: std::collections::BTreeSet<String>,
     durability: Durability,
 }
 
@@ -260,8 +262,15 @@ impl Kevery {
         self.store = Some(StoreHandle(store));
     }
 
+    /// The recorded changes, with the latest key state of every changed identifier.
     pub(crate) fn take_ops(&mut self) -> Vec<Op> {
-        std::mem::take(&mut self.ops)
+        let mut ops = std::mem::take(&mut self.ops);
+        for prefix in std::mem::take(&mut self.dirty) {
+            if let Some(blob) = self.states.get(&prefix).and_then(|s| s.to_blob().ok()) {
+                ops.push(Op::PutState { prefix, blob });
+            }
+        }
+        ops
     }
 
     pub(crate) fn restore_ops(&mut self, mut ops: Vec<Op>) {
@@ -419,7 +428,7 @@ impl Kevery {
     /// As `process`; also returns how many escrowed items were accepted after it.
     fn process_counting(&mut self, signed: SignedMessage, now: u64) -> (Outcome, usize) {
         let prefix = escrow_prefix(&signed);
-        let outcome = self.apply(signed.clone(), now);
+        let outcome = self.apply(&signed, now);
         let mut drained = 0;
         match &outcome {
             Outcome::Escrowed(kind) => {
@@ -497,7 +506,7 @@ impl Kevery {
                             self.record_unescrow(e.kind, &e.signed);
                             continue;
                         }
-                        match self.apply(e.signed.clone(), now) {
+                        match self.apply(&e.signed, now) {
                             Outcome::Accepted => {
                                 self.record_unescrow(e.kind, &e.signed);
                                 accepted += 1;
@@ -557,12 +566,12 @@ impl Kevery {
     }
 
     /// Decides one message without escrowing it.
-    fn apply(&mut self, signed: SignedMessage, now: u64) -> Outcome {
+    fn apply(&mut self, signed: &SignedMessage, now: u64) -> Outcome {
         let ilk = signed.message.ilk();
         let res = if ilk.is_key_event() {
-            self.key_event(&signed, now)
+            self.key_event(signed, now)
         } else if ilk == Ilk::Rct {
-            self.receipt(&signed)
+            self.receipt(signed)
         } else {
             Ok(Outcome::Ignored)
         };
@@ -914,9 +923,7 @@ impl Kevery {
             if !t.is_empty() {
                 self.ops.push(Op::Attach { kind: AttachmentKind::TransReceipts, said: q, items: t });
             }
-            if let Ok(blob) = state.to_blob() {
-                self.ops.push(Op::PutState { prefix: prefix.clone(), blob });
-            }
+            self.dirty.insert(prefix.clone());
         }
         self.events.insert(said_key(&said), logged);
         self.states.insert(prefix, state);

@@ -4,4 +4,5 @@
 mod keripy_scenarios;
 mod keripy_streams;
 mod persistence;
+mod properties;
 mod rules;
