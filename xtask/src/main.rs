@@ -8,6 +8,7 @@
 //! cargo xtask fuzz --minutes N [--target T]
 //! cargo xtask bench [--smoke]             # criterion benches (smoke: about a minute)
 //! cargo xtask vectors                     # regenerate the keripy vectors (Python venv)
+//! cargo xtask crash [--trials N]          # SIGKILL crash-safety trials of the redb store
 //! ```
 
 use std::collections::BTreeSet;
@@ -62,6 +63,13 @@ enum Cmd {
     },
     /// Regenerate the keripy known-answer vectors (creates a venv under target/interop-venv).
     Vectors,
+    /// Kill a store importer with SIGKILL at random points and check the reopened store
+    /// (the normal test suite runs 20 trials; this runs as many as asked, in release).
+    Crash {
+        /// Number of kill-and-reopen trials.
+        #[arg(long, default_value_t = 100)]
+        trials: u32,
+    },
 }
 
 fn main() -> Result<()> {
@@ -73,7 +81,28 @@ fn main() -> Result<()> {
         Cmd::Fuzz { minutes, target } => fuzz(&root, minutes.saturating_mul(60), target.as_deref()),
         Cmd::Bench { smoke } => bench(&root, smoke),
         Cmd::Vectors => vectors(&root),
+        Cmd::Crash { trials } => crash(&root, trials),
     }
+}
+
+/// `cargo test -p dkms-store --release --all-features --test store crash` with `DKMS_CRASH_TRIALS`.
+fn crash(root: &Path, trials: u32) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "dkms-store",
+        "--release",
+        "--all-features",
+        "--locked",
+        "--test",
+        "store",
+        "crash",
+        "--",
+        "--nocapture",
+    ])
+    .env("DKMS_CRASH_TRIALS", trials.to_string());
+    run(root, &mut cmd)
 }
 
 /// The workspace root: the parent of this package's directory.
@@ -285,7 +314,8 @@ fn seed_corpus(root: &Path, target: &str, corpus: &Path) -> Result<usize> {
     let mut seeds: BTreeSet<Vec<u8>> = BTreeSet::new();
     let primitive_files = ["matter.json", "matter_invalid.json", "indexer.json", "counter.json"];
     match target {
-        "cesr_stream" => {
+        // Stream-shaped targets start from keripy streams and let libFuzzer mutate them.
+        "cesr_stream" | "event_message" | "event_signed" | "kel_ingest" => {
             for entry in fs::read_dir(vectors.join("streams"))? {
                 let path = entry?.path();
                 if path.extension() == Some(OsStr::new("cesr")) {

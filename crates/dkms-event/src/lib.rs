@@ -22,6 +22,9 @@
 #![allow(clippy::cast_possible_truncation, reason = "serializers cast only after range checks")]
 
 pub mod builder;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod error;
 pub mod message;
 pub mod primitives;

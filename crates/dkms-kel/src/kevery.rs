@@ -143,7 +143,7 @@ impl Logged {
             first_seen,
             first_seen_at,
             source: None,
-            witness_verfers: witness_verfers(&wits).into(),
+            witness_verfers: witness_verfers(&wits),
             witnesses: wits.into(),
         }
     }
@@ -735,10 +735,13 @@ impl Kevery {
         else {
             return Ok(Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
         };
-        let mut next = state.clone();
+        let prior = ixn.prior.clone();
+        let said = sm.message.said().clone();
+        // Only the latest-event fields change: update the state where it is (no copy of keys).
+        let Some(mut next) = self.states.remove(prefix) else { return Ok(Outcome::Escrowed(EscrowKind::OutOfOrder)) };
         next.sn = sn;
-        next.said = sm.message.said().clone();
-        next.prior = Some(ixn.prior.clone());
+        next.said = said;
+        next.prior = Some(prior);
         next.ilk = Ilk::Ixn;
         self.log(sm, next, sigs, wigs, None, now, false);
         Ok(Outcome::Accepted)
@@ -891,8 +894,8 @@ impl Kevery {
             first_seen,
             first_seen_at: now,
             source,
-            witnesses: state.witnesses.clone().into(),
-            witness_verfers: state.witness_verfers.clone().into(),
+            witnesses: state.witness_list.clone(),
+            witness_verfers: state.witness_verfers.clone(),
         };
         if self.store.is_some() {
             let q = said.qb64();
@@ -1127,5 +1130,5 @@ fn nontrans_receipts(sm: &SignedMessage, witnesses: &[Prefix]) -> Vec<(Verkey, M
 
 #[allow(dead_code, reason = "kept for the witness list snapshot API")]
 fn snapshot(w: &[Prefix]) -> (Arc<[Prefix]>, Arc<[Verfer]>) {
-    (w.to_vec().into(), witness_verfers(w).into())
+    (w.to_vec().into(), witness_verfers(w))
 }

@@ -8,6 +8,9 @@
 //! See [`Kevery`] for an example.
 
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod kevery;
 mod persist;
 mod state;

@@ -1,5 +1,7 @@
 //! Key state: what an identifier's KEL establishes at its latest event.
 
+use std::sync::Arc;
+
 use dkms_crypto::Verfer;
 use dkms_event::message::{Ilk, Inception, Rotation};
 use dkms_event::primitives::{Digest, Prefix, Verkey};
@@ -58,8 +60,11 @@ pub struct KeyState {
     pub first_seen: u64,
     /// First-seen time of the latest event, microseconds since the Unix epoch.
     pub first_seen_at: u64,
-    pub(crate) verfers: Vec<Verfer>,
-    pub(crate) witness_verfers: Vec<Verfer>,
+    /// Decoded keys, shared by every event until the next rotation.
+    pub(crate) verfers: Arc<[Verfer]>,
+    /// The witness list and its decoded keys, shared with the events logged under it.
+    pub(crate) witness_list: Arc<[Prefix]>,
+    pub(crate) witness_verfers: Arc<[Verfer]>,
 }
 
 impl core::fmt::Debug for KeyState {
@@ -73,11 +78,11 @@ impl core::fmt::Debug for KeyState {
     }
 }
 
-pub(crate) fn verfers(keys: &[Verkey]) -> Vec<Verfer> {
+pub(crate) fn verfers(keys: &[Verkey]) -> Arc<[Verfer]> {
     keys.iter().map(|k| Verfer::new(k.matter().clone()).unwrap_or_else(|_| invalid_verfer(k))).collect()
 }
 
-pub(crate) fn witness_verfers(wits: &[Prefix]) -> Vec<Verfer> {
+pub(crate) fn witness_verfers(wits: &[Prefix]) -> Arc<[Verfer]> {
     wits.iter().map(|w| Verfer::new(w.matter().clone()).unwrap_or_else(|_| invalid_from(w.matter()))).collect()
 }
 
@@ -119,6 +124,7 @@ impl KeyState {
             first_seen: 0,
             first_seen_at,
             verfers: verfers(&icp.keys),
+            witness_list: icp.witnesses.clone().into(),
             witness_verfers: witness_verfers(&icp.witnesses),
         }
     }
@@ -136,6 +142,7 @@ impl KeyState {
             next: rot.next.clone(),
             toad: rot.toad,
             witness_verfers: witness_verfers(&witnesses),
+            witness_list: witnesses.clone().into(),
             witnesses,
             last_est: LastEstablishment {
                 sn: rot.sn,
@@ -263,6 +270,7 @@ impl KeyState {
             },
             verfers: verfers(&keys),
             witness_verfers: witness_verfers(&witnesses),
+            witness_list: witnesses.clone().into(),
             keys,
             next,
             witnesses,
