@@ -1,0 +1,1082 @@
+//! The controller: identifiers whose keys live in a [`Keystore`], and the KELs a
+//! [`Kevery`] keeps in a store.
+//!
+//! A home directory holds `keystore/` (see [`crate::keystore`]) and `kel.redb` (the
+//! embedded store, created on first use). The controller's own events go through the
+//! same validator as everyone else's, with its prefixes marked local (they need no
+//! witness receipts here), so nothing it writes escapes the KEL rules.
+//!
+//! Keys:
+//! * from the OS random generator (default), or
+//! * from a salt, exactly as keripy's `SaltyCreator` derives them: the seed of key `k` of
+//!   rotation `r` of identifier number `p` is `Salter.signer(path = hex(p) ‖ hex(r) ‖ hex(k))`,
+//!   `k` counting keys across rotations. The salt and the tier are kept in the keystore so
+//!   later keys follow the same scheme.
+//!
+//! Current and next seeds are both sealed in the keystore record of the identifier. A
+//! rotation first stores the new next seeds beside the old ones, then applies the event,
+//! then promotes them; a crash in between is repaired when the identifier is next used.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dkms_cesr::stream::Framer;
+use dkms_cesr::{Domain, Indexer, MatterCode};
+use dkms_crypto::secrecy::{ExposeSecret, SecretString};
+use dkms_crypto::{Algorithm, KeySpec, Salter, Signature, Signer, SoftSigner, Tier, Verfer};
+use dkms_event::builder::{Incept, Interact, Rotate, default_nt};
+use dkms_event::message::{Body, Ilk, Message};
+use dkms_event::primitives::{Digest, Prefix, Verkey};
+use dkms_event::seal::{Anchor, Seal, Trait};
+use dkms_event::signed::{Attachments, SignedMessage};
+use dkms_event::threshold::Threshold;
+use dkms_kel::{Config, EscrowKind, Kevery, KeyState, Logged, Outcome, Report};
+use dkms_store::Store;
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Error, Result};
+use crate::keystore::Keystore;
+#[cfg(feature = "redb")]
+use crate::keystore::{KdfParams, create_private_dir};
+
+/// The keystore directory inside a home directory.
+pub const KEYSTORE_DIR: &str = "keystore";
+/// The embedded store file inside a home directory.
+pub const STORE_FILE: &str = "kel.redb";
+const RECORD_PREFIX: &str = "id:";
+const MAX_ALIAS_LEN: usize = 100;
+
+/// How to make a new identifier.
+#[derive(Clone, Debug)]
+pub struct InceptOptions {
+    /// Signature algorithm of every key (default Ed25519).
+    pub algorithm: Algorithm,
+    /// Number of signing keys (default 1).
+    pub key_count: usize,
+    /// Signing threshold (default keripy's `max(1, ceil(keys/2))`).
+    pub kt: Option<Threshold>,
+    /// Number of next (pre-rotated) keys (default: `key_count`; 0 makes the identifier
+    /// non-rotatable).
+    pub next_count: Option<usize>,
+    /// Next threshold (default: `kt` when there are as many next keys as keys, else
+    /// keripy's `ceil(next/2)`).
+    pub nt: Option<Threshold>,
+    /// Witnesses (non-transferable prefixes).
+    pub witnesses: Vec<Prefix>,
+    /// Witness threshold (default keripy's `ample`).
+    pub toad: Option<u64>,
+    /// Configuration traits (`EO`, `DND`, …).
+    pub config: Vec<Trait>,
+    /// Delegator: makes a delegated inception (`dip`). When the delegator is one of
+    /// this controller's identifiers it approves at once (an `ixn` anchoring the `dip`);
+    /// otherwise the event waits in escrow for the delegator's approval.
+    pub delegator: Option<Prefix>,
+    /// Data anchored in the inception event.
+    pub anchors: Vec<Anchor>,
+    /// Derive keys from this salt (qb64 `0A…`, keripy-compatible) instead of the OS
+    /// random generator.
+    pub salt: Option<SecretString>,
+    /// Argon2id tier for salted keys (default keripy's `low`).
+    pub tier: Tier,
+    /// Identifier number `p` in salted key paths (default: the number of identifiers
+    /// this keystore already holds).
+    pub pidx: Option<u64>,
+}
+
+impl Default for InceptOptions {
+    fn default() -> Self {
+        Self {
+            algorithm: Algorithm::Ed25519,
+            key_count: 1,
+            kt: None,
+            next_count: None,
+            nt: None,
+            witnesses: Vec::new(),
+            toad: None,
+            config: Vec::new(),
+            delegator: None,
+            anchors: Vec::new(),
+            salt: None,
+            tier: Tier::Low,
+            pidx: None,
+        }
+    }
+}
+
+/// How to rotate. The new signing keys are always the previous next keys, in order.
+#[derive(Clone, Debug, Default)]
+pub struct RotateOptions {
+    /// New signing threshold (default: the next threshold committed to before).
+    pub kt: Option<Threshold>,
+    /// Number of new next keys (default: as many as the new signing keys; 0 abandons the
+    /// identifier).
+    pub next_count: Option<usize>,
+    /// New next threshold (default: `kt` when the counts match, else `ceil(next/2)`).
+    pub nt: Option<Threshold>,
+    /// Witnesses to add.
+    pub adds: Vec<Prefix>,
+    /// Witnesses to remove.
+    pub cuts: Vec<Prefix>,
+    /// Witness threshold (default keripy's `ample` of the new witness count).
+    pub toad: Option<u64>,
+    /// Data anchored in the rotation.
+    pub anchors: Vec<Anchor>,
+}
+
+/// What happened to an event the controller made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// Accepted into the KEL.
+    Accepted,
+    /// Waiting in this escrow (e.g. `delegation`: the delegator has not approved yet).
+    Escrowed(EscrowKind),
+}
+
+/// An event the controller made.
+#[derive(Clone, Debug)]
+pub struct EventSummary {
+    /// The alias.
+    pub alias: String,
+    /// The identifier.
+    pub prefix: String,
+    /// The event type.
+    pub ilk: Ilk,
+    /// Its sequence number.
+    pub sn: u128,
+    /// Its SAID.
+    pub said: String,
+    /// Accepted or escrowed.
+    pub status: Status,
+}
+
+/// An identifier of the keystore.
+#[derive(Clone, Debug)]
+pub struct Identifier {
+    /// The alias.
+    pub alias: String,
+    /// The prefix.
+    pub prefix: String,
+    /// The key algorithm (`None` for externally signed identifiers).
+    pub algorithm: Option<Algorithm>,
+    /// True when its keys live outside this keystore.
+    pub external: bool,
+    /// Key state, once its inception is accepted.
+    pub state: Option<KeyState>,
+}
+
+/// Which keys of the current key state verified a signature set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The identifier.
+    pub prefix: String,
+    /// Sequence number of the key state used.
+    pub sn: u128,
+    /// Indices of the keys whose signatures verified.
+    pub indices: Vec<u32>,
+}
+
+/// An event prepared for signing elsewhere (HSM, KMS, another device): sign
+/// [`Prepared::body`] with the keys at their indices, then [`Controller::finalize`].
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    alias: String,
+    message: Message,
+}
+
+impl Prepared {
+    /// Rebuilds a prepared event from its body (e.g. after a round trip to a signer).
+    ///
+    /// # Errors
+    /// [`Error::Event`] when the body is not a valid key event.
+    pub fn from_body(alias: &str, body: &[u8]) -> Result<Self> {
+        let message = Message::parse(body)?;
+        if !message.ilk().is_key_event() {
+            return Err(Error::invalid("prepared body", format!("{} is not a key event", message.ilk().as_str())));
+        }
+        Ok(Self { alias: alias.to_owned(), message })
+    }
+
+    /// The exact bytes to sign.
+    #[must_use]
+    pub fn body(&self) -> &[u8] {
+        self.message.raw()
+    }
+
+    /// The event's SAID.
+    #[must_use]
+    pub fn said(&self) -> String {
+        self.message.said().qb64()
+    }
+
+    /// The identifier.
+    #[must_use]
+    pub fn prefix(&self) -> String {
+        self.message.prefix().map(Prefix::qb64).unwrap_or_default()
+    }
+
+    /// The alias it is for.
+    #[must_use]
+    pub fn alias(&self) -> &str {
+        &self.alias
+    }
+}
+
+/// Keys and thresholds for an externally signed inception.
+#[derive(Clone, Debug, Default)]
+pub struct ExternalIncept {
+    /// Signing keys.
+    pub keys: Vec<Verkey>,
+    /// Signing threshold.
+    pub kt: Option<Threshold>,
+    /// Next key digests (see [`next_digest`]).
+    pub next: Vec<Digest>,
+    /// Next threshold.
+    pub nt: Option<Threshold>,
+    /// Witnesses.
+    pub witnesses: Vec<Prefix>,
+    /// Witness threshold.
+    pub toad: Option<u64>,
+    /// Configuration traits.
+    pub config: Vec<Trait>,
+    /// Delegator.
+    pub delegator: Option<Prefix>,
+    /// Anchors.
+    pub anchors: Vec<Anchor>,
+}
+
+/// Keys and thresholds for an externally signed rotation.
+#[derive(Clone, Debug, Default)]
+pub struct ExternalRotate {
+    /// New signing keys (they must be the ones committed to as next keys).
+    pub keys: Vec<Verkey>,
+    /// New signing threshold.
+    pub kt: Option<Threshold>,
+    /// New next key digests.
+    pub next: Vec<Digest>,
+    /// New next threshold.
+    pub nt: Option<Threshold>,
+    /// Witnesses to add.
+    pub adds: Vec<Prefix>,
+    /// Witnesses to remove.
+    pub cuts: Vec<Prefix>,
+    /// Witness threshold.
+    pub toad: Option<u64>,
+    /// Anchors.
+    pub anchors: Vec<Anchor>,
+}
+
+/// The next-key commitment to `key`: the Blake3-256 digest of its qb64 text.
+///
+/// # Errors
+/// Never in practice.
+pub fn next_digest(key: &Verkey) -> Result<Digest> {
+    Ok(Digest::new(dkms_crypto::digest(MatterCode::Blake3_256, key.qb64().as_bytes())?)?)
+}
+
+/// The keystore record of one identifier. Seeds and salt are wiped on drop.
+#[derive(Serialize, Deserialize, Default)]
+struct Record {
+    alias: String,
+    prefix: String,
+    algorithm: String,
+    external: bool,
+    salt: Option<String>,
+    tier: Option<String>,
+    pidx: u64,
+    ridx: u64,
+    kidx: u64,
+    current: Vec<String>,
+    next: Vec<String>,
+    pending_next: Option<Vec<String>>,
+}
+
+impl Drop for Record {
+    fn drop(&mut self) {
+        self.salt.zeroize();
+        self.current.zeroize();
+        self.next.zeroize();
+        self.pending_next.zeroize();
+    }
+}
+
+fn algorithm_from_name(name: &str) -> Option<Algorithm> {
+    Algorithm::SUPPORTED.iter().copied().find(|a| a.name().eq_ignore_ascii_case(name))
+}
+
+fn tier_from_name(name: &str) -> Option<Tier> {
+    [Tier::Temp, Tier::Low, Tier::Med, Tier::High].into_iter().find(|t| t.name() == name)
+}
+
+fn check_alias(alias: &str) -> Result<()> {
+    let reason = if alias.is_empty() {
+        "empty"
+    } else if alias.len() > MAX_ALIAS_LEN {
+        "longer than 100 bytes"
+    } else if alias.chars().any(char::is_control) {
+        "contains control characters"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidAlias { alias: alias.to_owned(), reason })
+}
+
+fn seeds_of(signers: &[SoftSigner]) -> Result<Vec<String>> {
+    signers.iter().map(|s| Ok(s.seed_qb64()?.expose_secret().to_owned())).collect()
+}
+
+fn signers_of(seeds: &[String]) -> Result<Vec<SoftSigner>> {
+    seeds.iter().map(|s| Ok(SoftSigner::from_qb64(&SecretString::from(s.clone()), true)?)).collect()
+}
+
+fn verkey_of(s: &SoftSigner) -> Result<Verkey> {
+    Ok(Verkey::new(s.verfer().matter().clone())?)
+}
+
+fn usize_u32(i: usize) -> Result<u32> {
+    u32::try_from(i).map_err(|_| Error::invalid("key count", "too many keys"))
+}
+
+/// Signs `raw` with every signer at its index; `rotation` adds the ondex of the prior next key.
+fn sign_all(raw: &[u8], signers: &[SoftSigner], rotation: bool) -> Result<Vec<Indexer>> {
+    signers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let i = usize_u32(i)?;
+            Ok(s.sign_indexed(raw, i, false, rotation.then_some(i))?)
+        })
+        .collect()
+}
+
+/// The controller: a keystore (optional, for identifiers it signs for) and a validator over a store.
+///
+/// See the crate documentation for an example.
+pub struct Controller {
+    keystore: Option<Keystore>,
+    store: Arc<dyn Store>,
+    kevery: Kevery,
+    config: Config,
+    home: Option<PathBuf>,
+}
+
+impl core::fmt::Debug for Controller {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Controller")
+            .field("home", &self.home)
+            .field("keystore", &self.keystore)
+            .field("local", &self.config.local.iter().map(Prefix::qb64).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "redb")]
+impl Controller {
+    fn open_store(home: &Path) -> Result<Arc<dyn Store>> {
+        create_private_dir(home)?;
+        Ok(Arc::new(dkms_store::RedbStore::open(home.join(STORE_FILE))?))
+    }
+
+    /// Initialises a home directory: a new keystore with `params` and the embedded store.
+    ///
+    /// # Errors
+    /// [`Error::KeystoreExists`], [`dkms_store::Error::StoreInUse`] (as [`Error::Store`]),
+    /// and as [`Keystore::create_with`].
+    pub fn create(home: impl AsRef<Path>, passcode: &SecretString, params: KdfParams) -> Result<Self> {
+        let home = home.as_ref();
+        if Keystore::exists(home.join(KEYSTORE_DIR)) {
+            return Err(Error::KeystoreExists { dir: home.join(KEYSTORE_DIR) });
+        }
+        let store = Self::open_store(home)?;
+        let keystore = Keystore::create_with(home.join(KEYSTORE_DIR), passcode, params)?;
+        let mut c = Self::with_store(store, Some(keystore))?;
+        c.home = Some(home.to_path_buf());
+        Ok(c)
+    }
+
+    /// Opens a home directory with its keystore. The store is opened (and locked) first, so
+    /// a home in use by another process is reported before the passcode is stretched.
+    ///
+    /// # Errors
+    /// [`Error::Store`] ([`dkms_store::Error::StoreInUse`] among others), [`Error::NoKeystore`],
+    /// [`Error::WrongPasscode`], [`Error::Tampered`].
+    pub fn open(home: impl AsRef<Path>, passcode: &SecretString) -> Result<Self> {
+        let home = home.as_ref();
+        if !Keystore::exists(home.join(KEYSTORE_DIR)) {
+            return Err(Error::NoKeystore { dir: home.join(KEYSTORE_DIR) });
+        }
+        let store = Self::open_store(home)?;
+        let keystore = Keystore::open(home.join(KEYSTORE_DIR), passcode)?;
+        let mut c = Self::with_store(store, Some(keystore))?;
+        c.home = Some(home.to_path_buf());
+        Ok(c)
+    }
+
+    /// Opens a home directory's store without the keystore: enough to verify, import,
+    /// export and show KELs by prefix, not to sign or to resolve aliases.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn open_public(home: impl AsRef<Path>) -> Result<Self> {
+        let home = home.as_ref();
+        let store = Self::open_store(home)?;
+        let mut c = Self::with_store(store, None)?;
+        c.home = Some(home.to_path_buf());
+        Ok(c)
+    }
+}
+
+impl Controller {
+    /// A controller over any store, with or without a keystore.
+    ///
+    /// # Errors
+    /// [`Error::Kel`] when the store cannot be loaded, [`Error::Tampered`] for a damaged record.
+    pub fn with_store(store: Arc<dyn Store>, keystore: Option<Keystore>) -> Result<Self> {
+        let mut local = Vec::new();
+        if let Some(ks) = &keystore {
+            for name in ks.names()? {
+                if let Some(alias) = name.strip_prefix(RECORD_PREFIX)
+                    && let Some(rec) = Self::read_record(ks, alias)?
+                    && !rec.prefix.is_empty()
+                {
+                    local.push(Prefix::parse(&rec.prefix, "prefix")?);
+                }
+            }
+        }
+        let config = Config { local, ..Config::default() };
+        let kevery = Kevery::open(store.clone(), config.clone())?;
+        Ok(Self { keystore, store, kevery, config, home: None })
+    }
+
+    /// The home directory, when opened from one.
+    #[must_use]
+    pub fn home(&self) -> Option<&Path> {
+        self.home.as_deref()
+    }
+
+    /// The validator (key states, KELs, escrows).
+    #[must_use]
+    pub fn kevery(&self) -> &Kevery {
+        &self.kevery
+    }
+
+    /// True when opened with the keystore.
+    #[must_use]
+    pub fn is_unlocked(&self) -> bool {
+        self.keystore.is_some()
+    }
+
+    fn keystore(&self) -> Result<&Keystore> {
+        self.keystore.as_ref().ok_or(Error::Locked)
+    }
+
+    fn read_record(ks: &Keystore, alias: &str) -> Result<Option<Record>> {
+        let name = format!("{RECORD_PREFIX}{alias}");
+        let Some(secret) = ks.get(&name)? else { return Ok(None) };
+        let rec: Record = serde_json::from_slice(secret.expose_secret())
+            .map_err(|_| Error::Tampered { dir: ks.dir().to_path_buf(), name })?;
+        Ok(Some(rec))
+    }
+
+    fn write_record(&self, rec: &Record) -> Result<()> {
+        let bytes = Zeroizing::new(
+            serde_json::to_vec(rec).map_err(|e| Error::invalid("record", format!("cannot serialize: {e}")))?,
+        );
+        self.keystore()?.put(&format!("{RECORD_PREFIX}{}", rec.alias), &bytes)
+    }
+
+    /// Loads an alias's record, repairing a rotation interrupted after its event was accepted.
+    fn record(&self, alias: &str) -> Result<Record> {
+        let ks = self.keystore()?;
+        let mut rec = Self::read_record(ks, alias)?.ok_or_else(|| Error::UnknownAlias { alias: alias.to_owned() })?;
+        if rec.pending_next.is_some()
+            && let Some(state) = self.kevery.state(&rec.prefix)
+        {
+            let next_keys: Vec<String> = signers_of(&rec.next)?.iter().map(|s| s.verfer().qb64()).collect::<Vec<_>>();
+            let state_keys: Vec<String> = state.keys.iter().map(Verkey::qb64).collect();
+            if !next_keys.is_empty() && next_keys == state_keys {
+                rec = Self::promote(rec);
+                self.write_record(&rec)?;
+            }
+        }
+        Ok(rec)
+    }
+
+    fn promote(mut rec: Record) -> Record {
+        let pending = rec.pending_next.take().unwrap_or_default();
+        rec.kidx = rec.kidx.saturating_add(rec.current.len() as u64);
+        rec.ridx = rec.ridx.saturating_add(1);
+        rec.current = std::mem::replace(&mut rec.next, pending);
+        rec
+    }
+
+    /// Makes `prefix` local (its events need no witness receipts here).
+    fn ensure_local(&mut self, prefix: &Prefix) -> Result<()> {
+        if self.config.local.contains(prefix) {
+            return Ok(());
+        }
+        self.kevery.commit()?;
+        self.config.local.push(prefix.clone());
+        // Kevery's configuration is fixed at open: reopen it over the same store.
+        self.kevery = Kevery::open(self.store.clone(), self.config.clone())?;
+        Ok(())
+    }
+
+    fn generate(rec: &Record, algorithm: Algorithm, count: usize, ridx: u64, kidx: u64) -> Result<Vec<SoftSigner>> {
+        match &rec.salt {
+            Some(salt) => {
+                let tier = rec.tier.as_deref().and_then(tier_from_name).unwrap_or(Tier::Low);
+                let salter = Salter::from_qb64(&SecretString::from(salt.clone()))?.with_tier(tier);
+                (0..count as u64)
+                    .map(|i| {
+                        let path = format!("{:x}{ridx:x}{:x}", rec.pidx, kidx.saturating_add(i));
+                        Ok(salter.signer(&path, KeySpec::new(algorithm))?)
+                    })
+                    .collect()
+            }
+            None => (0..count).map(|_| Ok(SoftSigner::random(algorithm, true)?)).collect(),
+        }
+    }
+
+    /// All identifiers of the keystore, sorted by alias.
+    ///
+    /// # Errors
+    /// [`Error::Locked`], [`Error::Tampered`], [`Error::Io`].
+    pub fn identifiers(&self) -> Result<Vec<Identifier>> {
+        let ks = self.keystore()?;
+        let mut out = Vec::new();
+        for name in ks.names()? {
+            let Some(alias) = name.strip_prefix(RECORD_PREFIX) else { continue };
+            let Some(rec) = Self::read_record(ks, alias)? else { continue };
+            out.push(Identifier {
+                alias: rec.alias.clone(),
+                prefix: rec.prefix.clone(),
+                algorithm: algorithm_from_name(&rec.algorithm),
+                external: rec.external,
+                state: self.kevery.state(&rec.prefix).cloned(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The prefix of an alias, or the text itself when it is a known prefix.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`] / [`Error::UnknownIdentifier`].
+    pub fn resolve(&self, alias_or_prefix: &str) -> Result<String> {
+        if let Some(ks) = &self.keystore
+            && check_alias(alias_or_prefix).is_ok()
+            && let Some(rec) = Self::read_record(ks, alias_or_prefix)?
+        {
+            return Ok(rec.prefix.clone());
+        }
+        if self.kevery.state(alias_or_prefix).is_some() {
+            return Ok(alias_or_prefix.to_owned());
+        }
+        if Prefix::parse(alias_or_prefix, "prefix").is_ok() {
+            Err(Error::UnknownIdentifier { prefix: alias_or_prefix.to_owned() })
+        } else {
+            Err(Error::UnknownAlias { alias: alias_or_prefix.to_owned() })
+        }
+    }
+
+    /// Key state of an alias or prefix.
+    ///
+    /// # Errors
+    /// As [`Controller::resolve`].
+    pub fn state(&self, alias_or_prefix: &str) -> Result<&KeyState> {
+        let prefix = self.resolve(alias_or_prefix)?;
+        self.kevery.state(&prefix).ok_or(Error::UnknownIdentifier { prefix })
+    }
+
+    /// Makes a new identifier under `alias`.
+    ///
+    /// # Errors
+    /// [`Error::AliasExists`], [`Error::InvalidAlias`], [`Error::Invalid`] for options the
+    /// builder refuses (thresholds that cannot be met, toad out of range, …),
+    /// [`Error::NotAccepted`], [`Error::Locked`], keystore errors.
+    pub fn incept(&mut self, alias: &str, opts: InceptOptions) -> Result<EventSummary> {
+        check_alias(alias)?;
+        let ks = self.keystore()?;
+        if Self::read_record(ks, alias)?.is_some() {
+            return Err(Error::AliasExists { alias: alias.to_owned() });
+        }
+        if opts.key_count == 0 {
+            return Err(Error::invalid("key count", "at least one signing key is needed"));
+        }
+        let pidx = match opts.pidx {
+            Some(p) => p,
+            None => ks.names()?.iter().filter(|n| n.starts_with(RECORD_PREFIX)).count() as u64,
+        };
+        let next_count = opts.next_count.unwrap_or(opts.key_count);
+        let mut rec = Record::default();
+        rec.alias = alias.to_owned();
+        rec.algorithm = opts.algorithm.name().to_owned();
+        rec.salt = opts.salt.as_ref().map(|s| s.expose_secret().to_owned());
+        rec.tier = opts.salt.as_ref().map(|_| opts.tier.name().to_owned());
+        rec.pidx = pidx;
+        let current = Self::generate(&rec, opts.algorithm, opts.key_count, 0, 0)?;
+        let next = Self::generate(&rec, opts.algorithm, next_count, 1, opts.key_count as u64)?;
+        let keys = current.iter().map(verkey_of).collect::<Result<Vec<_>>>()?;
+        let next_digests = next.iter().map(|s| next_digest(&verkey_of(s)?)).collect::<Result<Vec<_>>>()?;
+        let nt = opts.nt.clone().or_else(|| if next_count == opts.key_count { opts.kt.clone() } else { None });
+        let message = Incept {
+            keys,
+            kt: opts.kt.clone(),
+            next: next_digests,
+            nt,
+            toad: opts.toad,
+            witnesses: opts.witnesses.clone(),
+            config: opts.config.clone(),
+            anchors: opts.anchors.clone(),
+            delegator: opts.delegator.clone(),
+            prefix_code: Some(MatterCode::Blake3_256),
+            kind: None,
+        }
+        .build()?;
+        let prefix = message.prefix().cloned().ok_or_else(|| Error::invalid("inception", "no prefix"))?;
+        rec.prefix = prefix.qb64();
+        rec.current = seeds_of(&current)?;
+        rec.next = seeds_of(&next)?;
+        // Keys are stored before the event exists anywhere, so they are never lost.
+        self.write_record(&rec)?;
+        let sigs = sign_all(message.raw(), &current, false)?;
+        match self.apply(alias, message, sigs, opts.delegator.as_ref()) {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                let _ = self.keystore()?.delete(&format!("{RECORD_PREFIX}{alias}"));
+                Err(e)
+            }
+        }
+    }
+
+    /// Processes one of our own events; asks a local delegator to approve it if needed.
+    fn apply(
+        &mut self,
+        alias: &str,
+        message: Message,
+        sigs: Vec<Indexer>,
+        delegator: Option<&Prefix>,
+    ) -> Result<EventSummary> {
+        let prefix = message.prefix().cloned().ok_or_else(|| Error::invalid("event", "no prefix"))?;
+        let (ilk, sn, said) = (message.ilk(), message.sn().unwrap_or_default(), message.said().clone());
+        self.ensure_local(&prefix)?;
+        let signed =
+            SignedMessage { message, attachments: Attachments { controller_sigs: sigs, ..Attachments::default() } };
+        let now = dkms_store::now_micros();
+        let mut outcome = self.kevery.process(signed.clone(), now);
+        if outcome == Outcome::Escrowed(EscrowKind::Delegation)
+            && let Some(delegator) = delegator
+            && let Some(dalias) = self.alias_of(&delegator.qb64())?
+        {
+            // Our own delegator approves by anchoring the event.
+            let seal = Anchor::Seal(Seal::Event { i: prefix.clone(), s: sn, d: said.clone() });
+            self.interact(&dalias, vec![seal])?;
+            let accepted = |k: &Kevery| k.state(&prefix.qb64()).is_some_and(|s| s.sn == sn && s.said == said);
+            if !accepted(&self.kevery) {
+                // dkms-kel retries a delegated rotation in escrow only when the delegate's own
+                // KEL moves, not the delegator's: submit it again now that it is approved.
+                self.kevery.process(signed, dkms_store::now_micros());
+            }
+            if accepted(&self.kevery) {
+                outcome = Outcome::Accepted;
+            }
+        }
+        let status = match outcome {
+            Outcome::Accepted => Status::Accepted,
+            Outcome::Escrowed(k @ EscrowKind::Delegation) => Status::Escrowed(k),
+            Outcome::Escrowed(k) => {
+                return Err(Error::NotAccepted {
+                    ilk: ilk.as_str(),
+                    prefix: prefix.qb64(),
+                    reason: format!("held in the {} escrow", k.as_str()),
+                });
+            }
+            Outcome::Rejected(e) => {
+                return Err(Error::NotAccepted { ilk: ilk.as_str(), prefix: prefix.qb64(), reason: e.to_string() });
+            }
+            other => {
+                return Err(Error::NotAccepted {
+                    ilk: ilk.as_str(),
+                    prefix: prefix.qb64(),
+                    reason: format!("{other:?}"),
+                });
+            }
+        };
+        Ok(EventSummary { alias: alias.to_owned(), prefix: prefix.qb64(), ilk, sn, said: said.qb64(), status })
+    }
+
+    /// The alias of one of our prefixes.
+    fn alias_of(&self, prefix: &str) -> Result<Option<String>> {
+        let Some(ks) = &self.keystore else { return Ok(None) };
+        for name in ks.names()? {
+            if let Some(alias) = name.strip_prefix(RECORD_PREFIX)
+                && let Some(rec) = Self::read_record(ks, alias)?
+                && rec.prefix == prefix
+                && !rec.external
+            {
+                return Ok(Some(alias.to_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn current_state(&self, rec: &Record) -> Result<KeyState> {
+        self.kevery.state(&rec.prefix).cloned().ok_or_else(|| Error::UnknownIdentifier { prefix: rec.prefix.clone() })
+    }
+
+    /// Rotates `alias` to its pre-rotated next keys and commits to new next keys.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::NotTransferable`],
+    /// [`Error::NotAccepted`], builder and keystore errors.
+    pub fn rotate(&mut self, alias: &str, opts: RotateOptions) -> Result<EventSummary> {
+        let mut rec = self.record(alias)?;
+        if rec.external {
+            return Err(Error::External { alias: alias.to_owned() });
+        }
+        let state = self.current_state(&rec)?;
+        if rec.next.is_empty() || !state.transferable() {
+            return Err(Error::NotTransferable { prefix: rec.prefix.clone() });
+        }
+        let algorithm = algorithm_from_name(&rec.algorithm)
+            .ok_or_else(|| Error::invalid("record", format!("unknown algorithm {}", rec.algorithm)))?;
+        let new_current = signers_of(&rec.next)?;
+        let next_count = opts.next_count.unwrap_or(new_current.len());
+        let kidx = rec.kidx.saturating_add(rec.current.len() as u64).saturating_add(new_current.len() as u64);
+        let new_next = Self::generate(&rec, algorithm, next_count, rec.ridx.saturating_add(2), kidx)?;
+        let kt = opts.kt.clone().unwrap_or_else(|| state.nt.clone());
+        let nt = opts
+            .nt
+            .clone()
+            .unwrap_or_else(|| if next_count == new_current.len() { kt.clone() } else { default_nt(next_count) });
+        let prefix = state.prefix.clone();
+        let mut rot = Rotate::new(
+            prefix.clone(),
+            state.sn.saturating_add(1),
+            state.said.clone(),
+            new_current.iter().map(verkey_of).collect::<Result<Vec<_>>>()?,
+            new_next.iter().map(|s| next_digest(&verkey_of(s)?)).collect::<Result<Vec<_>>>()?,
+        );
+        rot.kt = Some(kt);
+        rot.nt = Some(nt);
+        rot.witnesses = state.witnesses.clone();
+        rot.adds = opts.adds.clone();
+        rot.cuts = opts.cuts.clone();
+        rot.toad = opts.toad;
+        rot.anchors = opts.anchors.clone();
+        rot.delegated = state.delegator.is_some();
+        let message = rot.build()?;
+        // Store the new next seeds before the rotation exists anywhere.
+        rec.pending_next = Some(seeds_of(&new_next)?);
+        self.write_record(&rec)?;
+        let sigs = sign_all(message.raw(), &new_current, true)?;
+        let res = self.apply(alias, message, sigs, state.delegator.as_ref());
+        match &res {
+            Ok(s) if s.status == Status::Accepted => {
+                let rec = Self::promote(rec);
+                self.write_record(&rec)?;
+            }
+            Ok(_) => {} // escrowed: promoted when it is accepted (see `record`)
+            Err(_) => {
+                rec.pending_next = None;
+                self.write_record(&rec)?;
+            }
+        }
+        res
+    }
+
+    /// Adds an interaction event anchoring `anchors` (seals or other data).
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::NotAccepted`] (e.g. for an
+    /// establishment-only identifier).
+    pub fn interact(&mut self, alias: &str, anchors: Vec<Anchor>) -> Result<EventSummary> {
+        let rec = self.record(alias)?;
+        if rec.external {
+            return Err(Error::External { alias: alias.to_owned() });
+        }
+        let state = self.current_state(&rec)?;
+        let message = Interact {
+            prefix: state.prefix.clone(),
+            sn: state.sn.saturating_add(1),
+            prior: state.said.clone(),
+            anchors,
+            kind: None,
+        }
+        .build()?;
+        let signers = signers_of(&rec.current)?;
+        let sigs = sign_all(message.raw(), &signers, false)?;
+        self.apply(alias, message, sigs, None)
+    }
+
+    /// Signs `data` with every current key of `alias`: indexed signatures, index = key position.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`], [`Error::External`], crypto errors.
+    pub fn sign(&self, alias: &str, data: &[u8]) -> Result<Vec<Indexer>> {
+        let rec = self.record(alias)?;
+        if rec.external {
+            return Err(Error::External { alias: alias.to_owned() });
+        }
+        sign_all(data, &signers_of(&rec.current)?, false)
+    }
+
+    /// Verifies indexed signatures over `data` against the current key state of an alias or
+    /// prefix: the valid signatures must meet the current signing threshold.
+    ///
+    /// # Errors
+    /// [`Error::UnknownIdentifier`] / [`Error::UnknownAlias`], [`Error::VerificationFailed`].
+    pub fn verify(&self, alias_or_prefix: &str, data: &[u8], sigs: &[Indexer]) -> Result<Verified> {
+        let state = self.state(alias_or_prefix)?;
+        verify_with_state(state, data, sigs)
+    }
+
+    /// The KEL of an alias or prefix as a CESR stream (text domain): each event of the
+    /// current chain followed by its attachments (controller signatures `-A`, witness
+    /// signatures `-B`, source seal `-G`, receipts `-C`).
+    ///
+    /// # Errors
+    /// As [`Controller::resolve`].
+    pub fn export(&self, alias_or_prefix: &str) -> Result<Vec<u8>> {
+        self.export_in(alias_or_prefix, Domain::Text)
+    }
+
+    /// As [`Controller::export`], attachments in `domain`.
+    ///
+    /// # Errors
+    /// As [`Controller::resolve`].
+    pub fn export_in(&self, alias_or_prefix: &str, domain: Domain) -> Result<Vec<u8>> {
+        let prefix = self.resolve(alias_or_prefix)?;
+        let mut out = Vec::new();
+        for logged in chain(&self.kevery, &prefix)? {
+            let attachments = Attachments {
+                controller_sigs: logged.sigs.clone(),
+                witness_sigs: logged.wigs.clone(),
+                source_seals: logged.source.iter().cloned().collect(),
+                nontrans_receipts: logged.receipts.clone(),
+                ..Attachments::default()
+            };
+            out.extend(SignedMessage { message: logged.message.clone(), attachments }.to_cesr(domain, false)?);
+        }
+        Ok(out)
+    }
+
+    /// Imports a CESR stream: every message is validated; valid events join their KELs.
+    ///
+    /// # Errors
+    /// [`Error::Kel`] when the store cannot be written.
+    pub fn import(&mut self, bytes: &[u8]) -> Result<Report> {
+        self.import_with_progress(bytes, &mut |_, _| {})
+    }
+
+    /// As [`Controller::import`], calling `progress(done_bytes, total_bytes)` between batches.
+    ///
+    /// # Errors
+    /// [`Error::Kel`] when the store cannot be written.
+    pub fn import_with_progress(&mut self, bytes: &[u8], progress: &mut dyn FnMut(usize, usize)) -> Result<Report> {
+        let report = ingest_in_batches(&mut self.kevery, bytes, progress);
+        self.kevery.commit()?;
+        Ok(report)
+    }
+
+    /// Prepares an inception whose keys live elsewhere.
+    ///
+    /// # Errors
+    /// [`Error::AliasExists`], builder errors.
+    pub fn prepare_incept(&self, alias: &str, spec: ExternalIncept) -> Result<Prepared> {
+        check_alias(alias)?;
+        if Self::read_record(self.keystore()?, alias)?.is_some() {
+            return Err(Error::AliasExists { alias: alias.to_owned() });
+        }
+        let message = Incept {
+            keys: spec.keys,
+            kt: spec.kt,
+            next: spec.next,
+            nt: spec.nt,
+            toad: spec.toad,
+            witnesses: spec.witnesses,
+            config: spec.config,
+            anchors: spec.anchors,
+            delegator: spec.delegator,
+            prefix_code: Some(MatterCode::Blake3_256),
+            kind: None,
+        }
+        .build()?;
+        Ok(Prepared { alias: alias.to_owned(), message })
+    }
+
+    fn external_state(&self, alias: &str) -> Result<KeyState> {
+        let rec = self.record(alias)?;
+        if !rec.external {
+            return Err(Error::invalid("alias", format!("{alias:?} is signed by this keystore; use rotate/interact")));
+        }
+        self.current_state(&rec)
+    }
+
+    /// Prepares a rotation of an externally signed identifier.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`], builder errors.
+    pub fn prepare_rotate(&self, alias: &str, spec: ExternalRotate) -> Result<Prepared> {
+        let state = self.external_state(alias)?;
+        let mut rot =
+            Rotate::new(state.prefix.clone(), state.sn.saturating_add(1), state.said.clone(), spec.keys, spec.next);
+        rot.kt = spec.kt;
+        rot.nt = spec.nt;
+        rot.witnesses = state.witnesses.clone();
+        rot.adds = spec.adds;
+        rot.cuts = spec.cuts;
+        rot.toad = spec.toad;
+        rot.anchors = spec.anchors;
+        rot.delegated = state.delegator.is_some();
+        Ok(Prepared { alias: alias.to_owned(), message: rot.build()? })
+    }
+
+    /// Prepares an interaction of an externally signed identifier.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`], builder errors.
+    pub fn prepare_interact(&self, alias: &str, anchors: Vec<Anchor>) -> Result<Prepared> {
+        let state = self.external_state(alias)?;
+        let message = Interact {
+            prefix: state.prefix.clone(),
+            sn: state.sn.saturating_add(1),
+            prior: state.said.clone(),
+            anchors,
+            kind: None,
+        }
+        .build()?;
+        Ok(Prepared { alias: alias.to_owned(), message })
+    }
+
+    /// Applies a prepared event with the signatures made elsewhere. The validator checks
+    /// them exactly as it checks anyone's; an inception registers the alias.
+    ///
+    /// # Errors
+    /// [`Error::NotAccepted`] when the signatures do not verify or do not meet the thresholds.
+    pub fn finalize(&mut self, prepared: &Prepared, sigs: Vec<Indexer>) -> Result<EventSummary> {
+        let alias = prepared.alias.clone();
+        let is_icp = matches!(prepared.message.body(), Body::Inception(_));
+        let delegator = match prepared.message.body() {
+            Body::Inception(b) => b.delegator.clone(),
+            _ => self.kevery.state(&prepared.prefix()).and_then(|s| s.delegator.clone()),
+        };
+        if is_icp {
+            check_alias(&alias)?;
+            if Self::read_record(self.keystore()?, &alias)?.is_some() {
+                return Err(Error::AliasExists { alias });
+            }
+        } else if self.record(&alias)?.prefix != prepared.prefix() {
+            return Err(Error::invalid("prepared event", format!("it is not for alias {alias:?}")));
+        }
+        let res = self.apply(&alias, prepared.message.clone(), sigs, delegator.as_ref())?;
+        if is_icp {
+            let mut rec = Record::default();
+            rec.alias = alias.clone();
+            rec.prefix = prepared.prefix();
+            rec.external = true;
+            self.write_record(&rec)?;
+        }
+        Ok(res)
+    }
+}
+
+/// The authoritative chain of a KEL, inception first (superseded events left out).
+///
+/// # Errors
+/// [`Error::UnknownIdentifier`].
+pub fn chain<'k>(kevery: &'k Kevery, prefix: &str) -> Result<Vec<&'k Logged>> {
+    let state = kevery.state(prefix).ok_or_else(|| Error::UnknownIdentifier { prefix: prefix.to_owned() })?;
+    let mut out = Vec::new();
+    let mut said = Some(state.said.qb64());
+    while let Some(s) = said {
+        let Some(logged) = kevery.event(&s) else { break };
+        said = match logged.message.body() {
+            Body::Rotation(r) => Some(r.prior.qb64()),
+            Body::Interaction(i) => Some(i.prior.qb64()),
+            _ => None,
+        };
+        out.push(logged);
+        if out.len() > kevery.kel(prefix).len() {
+            break;
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Verifies indexed signatures over `data` against a key state's current keys and threshold.
+///
+/// # Errors
+/// [`Error::VerificationFailed`] when the valid signatures do not meet the threshold.
+pub fn verify_with_state(state: &KeyState, data: &[u8], sigs: &[Indexer]) -> Result<Verified> {
+    let mut indices = Vec::new();
+    for sig in sigs {
+        let Some(key) = state.keys.get(sig.index() as usize) else { continue };
+        let Ok(verfer) = Verfer::new(key.matter().clone()) else { continue };
+        if Signature::from_siger(sig).is_ok_and(|s| verfer.verify(&s, data).is_ok()) && !indices.contains(&sig.index())
+        {
+            indices.push(sig.index());
+        }
+    }
+    if !state.kt.satisfied_by(indices.iter().copied()) {
+        return Err(Error::VerificationFailed);
+    }
+    indices.sort_unstable();
+    Ok(Verified { prefix: state.prefix.qb64(), sn: state.sn, indices })
+}
+
+/// Messages per batch when ingesting with progress reports.
+const BATCH: usize = 256;
+
+/// Ingests `bytes` in batches of whole messages, reporting progress; offsets in the report
+/// are from the start of `bytes`.
+pub(crate) fn ingest_in_batches(kevery: &mut Kevery, bytes: &[u8], progress: &mut dyn FnMut(usize, usize)) -> Report {
+    let total = bytes.len();
+    let before: usize = kevery.escrowed().values().sum();
+    let mut report = Report::default();
+    let mut start = 0usize;
+    let mut messages = Framer::new().messages(bytes);
+    loop {
+        let mut end = start;
+        let mut n = 0;
+        let mut framing_error = false;
+        while n < BATCH {
+            match messages.next() {
+                Some(Ok(_)) => {
+                    end = messages.position();
+                    n += 1;
+                }
+                Some(Err(_)) => {
+                    framing_error = true;
+                    break;
+                }
+                None => break,
+            }
+        }
+        // After a framing error, hand the rest to the validator in one piece: it reports
+        // the error with its offset and resynchronises itself.
+        if framing_error {
+            end = total;
+        }
+        if end <= start {
+            break;
+        }
+        let part = kevery.ingest(bytes.get(start..end).unwrap_or_default(), dkms_store::now_micros());
+        report.accepted += part.accepted;
+        report.rejected += part.rejected;
+        report.duplicates += part.duplicates;
+        report.ignored += part.ignored;
+        report.errors.extend(part.errors.into_iter().map(|(o, k, m)| (o + start, k, m)));
+        start = end;
+        progress(start, total);
+        if framing_error || start >= total {
+            break;
+        }
+    }
+    let after: usize = kevery.escrowed().values().sum();
+    report.escrowed = after.saturating_sub(before);
+    report
+}
