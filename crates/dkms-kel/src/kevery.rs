@@ -297,6 +297,23 @@ impl Kevery {
         self.escrow_count += 1;
     }
 
+    /// The delegator an escrowed event waits for: from a `dip` itself, or for a `drt`
+    /// from the delegate's key state.
+    fn delegator_of(&self, sm: &SignedMessage) -> Option<String> {
+        match sm.message.body() {
+            Body::Inception(i) => i.delegator.as_ref().map(Prefix::qb64),
+            Body::Rotation(r) => self.states.get(&r.prefix.qb64()).and_then(|s| s.delegator.as_ref()).map(Prefix::qb64),
+            _ => None,
+        }
+    }
+
+    /// Marks an identifier as controlled here: its events need no witness receipts.
+    pub fn add_local(&mut self, prefix: Prefix) {
+        if !self.config.local.contains(&prefix) {
+            self.config.local.push(prefix);
+        }
+    }
+
     fn record(&mut self, op: Op) {
         if self.store.is_some() {
             self.ops.push(op);
@@ -489,7 +506,7 @@ impl Kevery {
             let delegates: Vec<String> = self
                 .escrows
                 .iter()
-                .filter(|(_, v)| v.iter().any(|e| delegator_of(&e.signed).as_deref() == Some(p.as_str())))
+                .filter(|(_, v)| v.iter().any(|e| self.delegator_of(&e.signed).as_deref() == Some(p.as_str())))
                 .map(|(k, _)| k.clone())
                 .collect();
             for target in std::iter::once(p.clone()).chain(delegates) {
@@ -1059,13 +1076,6 @@ impl Kevery {
 fn sort_escrow(mut list: Vec<Escrowed>) -> Vec<Escrowed> {
     list.sort_by_key(|e| (e.signed.message.sn().unwrap_or(0), e.at));
     list
-}
-
-fn delegator_of(sm: &SignedMessage) -> Option<String> {
-    match sm.message.body() {
-        Body::Inception(i) => i.delegator.as_ref().map(Prefix::qb64),
-        _ => None,
-    }
 }
 
 fn merge_attachments(into: &mut Attachments, from: &Attachments) {

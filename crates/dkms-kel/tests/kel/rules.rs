@@ -356,3 +356,46 @@ fn reserve_rotation_with_big_signature_codes() {
     assert_eq!(kv.process(sm, 2), Outcome::Accepted);
     assert_eq!(kv.state(&pre.qb64()).unwrap().keys.len(), 3);
 }
+
+#[test]
+fn a_delegated_rotation_waits_for_its_approval_then_applies() {
+    let (d0, d1) = (signer(51), signer(52));
+    let (c0, c1, c2) = (signer(61), signer(62), signer(63));
+    let mut kv = Kevery::default();
+    let delegator = icp(&d0, &d1, vec![]);
+    let dpre = pre_of(&delegator);
+    kv.process(delegator.clone(), 1);
+    let dip =
+        Incept { keys: vec![verkey(&c0)], next: vec![commit(&c1)], delegator: Some(dpre.clone()), ..Incept::default() }
+            .build()
+            .unwrap();
+    let cpre = dip.prefix().unwrap().clone();
+    let a1 = Interact {
+        prefix: dpre.clone(),
+        sn: 1,
+        prior: delegator.message.said().clone(),
+        anchors: vec![Anchor::Seal(Seal::Event { i: cpre.clone(), s: 0, d: dip.said().clone() })],
+        kind: None,
+    }
+    .build()
+    .unwrap();
+    kv.process(signed(a1.clone(), &[&d0]), 2);
+    assert_eq!(kv.process(signed(dip.clone(), &[&c0]), 3), Outcome::Accepted);
+    let mut r = Rotate::new(cpre.clone(), 1, dip.said().clone(), vec![verkey(&c1)], vec![commit(&c2)]);
+    r.delegated = true;
+    let drt = r.build().unwrap();
+    assert_eq!(kv.process(signed(drt.clone(), &[&c1]), 4), Outcome::Escrowed(EscrowKind::Delegation));
+    let a2 = Interact {
+        prefix: dpre,
+        sn: 2,
+        prior: a1.said().clone(),
+        anchors: vec![Anchor::Seal(Seal::Event { i: cpre.clone(), s: 1, d: drt.said().clone() })],
+        kind: None,
+    }
+    .build()
+    .unwrap();
+    // The approval unblocks the escrowed drt without it being sent again.
+    assert_eq!(kv.process(signed(a2, &[&d0]), 5), Outcome::Accepted);
+    assert_eq!(kv.state(&cpre.qb64()).unwrap().sn, 1);
+    assert!(kv.escrowed().is_empty());
+}
