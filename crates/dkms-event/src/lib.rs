@@ -22,10 +22,10 @@
 #![allow(clippy::cast_possible_truncation, reason = "serializers cast only after range checks")]
 
 pub mod builder;
+mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod error;
 pub mod message;
 pub mod primitives;
 pub mod seal;
