@@ -213,6 +213,20 @@ impl Error {
     /// The offset the error names, when it names one.
     #[must_use]
     pub fn offset(&self) -> Option<usize> {
+        let mut e = self.clone();
+        e.offset_mut().map(|o| *o)
+    }
+
+    /// The same error with its offset moved by `base` (for items inside a larger buffer).
+    #[must_use]
+    pub fn shifted(mut self, base: usize) -> Self {
+        if let Some(o) = self.offset_mut() {
+            *o = o.saturating_add(base);
+        }
+        self
+    }
+
+    fn offset_mut(&mut self) -> Option<&mut usize> {
         match self {
             Error::Incomplete { offset, .. }
             | Error::InvalidBase64 { offset, .. }
@@ -228,33 +242,9 @@ impl Error {
             | Error::UnexpectedGroup { offset, .. }
             | Error::GroupSizeMismatch { offset, .. }
             | Error::OrphanAttachment { offset }
-            | Error::LimitExceeded { offset, .. } => Some(*offset),
+            | Error::LimitExceeded { offset, .. } => Some(offset),
             _ => None,
         }
-    }
-
-    /// The same error with its offset moved by `base` (for items inside a larger buffer).
-    #[must_use]
-    pub fn shifted(mut self, base: usize) -> Self {
-        match &mut self {
-            Error::Incomplete { offset, .. }
-            | Error::InvalidBase64 { offset, .. }
-            | Error::UnknownCode { offset, .. }
-            | Error::UnexpectedCounter { offset, .. }
-            | Error::UnexpectedOpCode { offset, .. }
-            | Error::NonZeroPadBits { offset, .. }
-            | Error::NonZeroLeadBytes { offset, .. }
-            | Error::NonZeroOndex { offset, .. }
-            | Error::TrailingBytes { offset, .. }
-            | Error::ColdStart { offset, .. }
-            | Error::VersionString { offset, .. }
-            | Error::UnexpectedGroup { offset, .. }
-            | Error::GroupSizeMismatch { offset, .. }
-            | Error::OrphanAttachment { offset }
-            | Error::LimitExceeded { offset, .. } => *offset = offset.saturating_add(base),
-            _ => {}
-        }
-        self
     }
 }
 

@@ -18,38 +18,8 @@ use crate::persist::{Op, couple_item, escrow_blob, escrow_key, quadruple_item};
 use crate::state::{KeyState, witness_verfers};
 use crate::verify;
 
-/// The escrows, as keripy 1.1 keeps them (reference §11.6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EscrowKind {
-    /// An event whose predecessors have not arrived.
-    OutOfOrder,
-    /// Controller signatures below the threshold (or prior next threshold not met).
-    PartiallySigned,
-    /// Fewer witness signatures than the witness threshold.
-    PartiallyWitnessed,
-    /// A delegated event waiting for its delegator's approving event.
-    Delegation,
-    /// A receipt of an event not yet accepted.
-    UnverifiedReceipt,
-    /// A different event at an accepted location.
-    LikelyDuplicitous,
-}
-
-impl EscrowKind {
-    /// A short name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EscrowKind::OutOfOrder => "out_of_order",
-            EscrowKind::PartiallySigned => "partially_signed",
-            EscrowKind::PartiallyWitnessed => "partially_witnessed",
-            EscrowKind::Delegation => "delegation",
-            EscrowKind::UnverifiedReceipt => "unverified_receipt",
-            EscrowKind::LikelyDuplicitous => "likely_duplicitous",
-        }
-    }
-}
+/// The escrows, as keripy 1.1 keeps them (reference §11.6); the store keeps the same kinds.
+pub use dkms_store::EscrowKind;
 
 /// What happened to one message.
 #[derive(Clone, Debug, PartialEq, Eq)]

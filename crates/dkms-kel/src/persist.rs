@@ -33,32 +33,10 @@ fn store_err(e: impl std::fmt::Display) -> Error {
     Error::Store(e.to_string())
 }
 
-pub(crate) fn store_kind(k: EscrowKind) -> dkms_store::EscrowKind {
-    match k {
-        EscrowKind::OutOfOrder => dkms_store::EscrowKind::OutOfOrder,
-        EscrowKind::PartiallySigned => dkms_store::EscrowKind::PartiallySigned,
-        EscrowKind::PartiallyWitnessed => dkms_store::EscrowKind::PartiallyWitnessed,
-        EscrowKind::Delegation => dkms_store::EscrowKind::Delegation,
-        EscrowKind::UnverifiedReceipt => dkms_store::EscrowKind::UnverifiedReceipt,
-        EscrowKind::LikelyDuplicitous => dkms_store::EscrowKind::LikelyDuplicitous,
-    }
-}
-
-fn kel_kind(k: dkms_store::EscrowKind) -> EscrowKind {
-    match k {
-        dkms_store::EscrowKind::OutOfOrder => EscrowKind::OutOfOrder,
-        dkms_store::EscrowKind::PartiallySigned => EscrowKind::PartiallySigned,
-        dkms_store::EscrowKind::PartiallyWitnessed => EscrowKind::PartiallyWitnessed,
-        dkms_store::EscrowKind::Delegation => EscrowKind::Delegation,
-        dkms_store::EscrowKind::LikelyDuplicitous => EscrowKind::LikelyDuplicitous,
-        _ => EscrowKind::UnverifiedReceipt,
-    }
-}
-
 /// The escrow key of a message.
 pub(crate) fn escrow_key(kind: EscrowKind, signed: &SignedMessage) -> EscrowKey {
     let prefix = signed.message.prefix().map(|p| p.qb64()).unwrap_or_default();
-    EscrowKey::new(store_kind(kind), prefix, signed.message.sn().unwrap_or(0), signed.message.said().qb64())
+    EscrowKey::new(kind, prefix, signed.message.sn().unwrap_or(0), signed.message.said().qb64())
 }
 
 /// A non-transferable receipt couple as one stored item.
@@ -149,7 +127,7 @@ impl Kevery {
                 for e in r.escrow(kind).map_err(store_err)? {
                     let Some(Ok(framed)) = Framer::new().messages(&e.blob).next() else { continue };
                     let Ok(signed) = SignedMessage::from_framed(&framed) else { continue };
-                    k.restore_escrow(kel_kind(kind), signed, e.inserted_micros);
+                    k.restore_escrow(kind, signed, e.inserted_micros);
                 }
             }
         }

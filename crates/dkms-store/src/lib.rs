@@ -158,6 +158,20 @@ impl EscrowKind {
         EscrowKind::LikelyDuplicitous,
     ];
 
+    /// A short name (`out_of_order`, `partially_signed`, …).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EscrowKind::OutOfOrder => "out_of_order",
+            EscrowKind::PartiallySigned => "partially_signed",
+            EscrowKind::PartiallyWitnessed => "partially_witnessed",
+            EscrowKind::Delegation => "delegation",
+            EscrowKind::UnverifiedReceipt => "unverified_receipt",
+            EscrowKind::UnverifiedTransReceipt => "unverified_trans_receipt",
+            EscrowKind::LikelyDuplicitous => "likely_duplicitous",
+        }
+    }
+
     /// The byte stored in keys (stable across versions).
     const fn code(self) -> u8 {
         match self {
