@@ -9,7 +9,7 @@ macro_rules! qb64_type {
     ($(#[$doc:meta])* $name:ident, $what:literal, $allowed:expr) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        pub struct $name(Matter);
+        pub struct $name(Matter, Box<str>);
 
         impl $name {
             /// Wraps a primitive, checking its code.
@@ -19,7 +19,8 @@ macro_rules! qb64_type {
             pub fn new(m: Matter) -> Result<Self> {
                 let ok: fn(MatterCode) -> bool = $allowed;
                 if ok(m.code()) {
-                    Ok(Self(m))
+                    let text = m.qb64().into_boxed_str();
+                    Ok(Self(m, text))
                 } else {
                     Err(Error::field("", format!("code {} is not a valid {}", m.code(), $what)))
                 }
@@ -31,7 +32,12 @@ macro_rules! qb64_type {
             /// [`Error::Field`] for bad CESR or a code not allowed here.
             pub fn parse(qb64: &str, label: &str) -> Result<Self> {
                 let m = Matter::from_qb64(qb64).map_err(|e| Error::field(label, format!("{}: {e}", $what)))?;
-                Self::new(m).map_err(|_| Error::field(label, format!("code {} is not a valid {}", qb64.get(..1).unwrap_or(""), $what)))
+                let ok: fn(MatterCode) -> bool = $allowed;
+                if !ok(m.code()) {
+                    return Err(Error::field(label, format!("code {} is not a valid {}", m.code(), $what)));
+                }
+                // The text decoded exactly, so it is the qb64 of `m`: keep it, don't re-encode.
+                Ok(Self(m, qb64.into()))
             }
 
             /// Parses a field value that must be a qb64 string.
@@ -58,7 +64,13 @@ macro_rules! qb64_type {
             /// qb64 text.
             #[must_use]
             pub fn qb64(&self) -> String {
-                self.0.qb64()
+                self.1.to_string()
+            }
+
+            /// qb64 text, borrowed.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.1
             }
         }
 
