@@ -8,6 +8,7 @@
 //! cargo xtask fuzz --minutes N [--target T]
 //! cargo xtask bench [--smoke]             # criterion benches (smoke: about a minute)
 //! cargo xtask vectors                     # regenerate the keripy vectors (Python venv)
+//! cargo xtask interop                     # live keripy 1.1.17 checks, both directions
 //! cargo xtask crash [--trials N]          # SIGKILL crash-safety trials of the redb store
 //! ```
 
@@ -24,8 +25,10 @@ use clap::{Parser, Subcommand};
 
 /// Where the keripy vectors live, relative to the workspace root.
 const VECTORS: &str = "crates/dkms-cesr/tests/vectors/keripy-1.1.17";
-/// The keripy release the vectors come from.
-const KERI_PIN: &str = "keri==1.1.17";
+/// keripy 1.1.17 and its dependencies, pinned (`pip freeze` of the generating environment).
+const REQUIREMENTS: &str = "interop/keripy/requirements.txt";
+/// The keripy → DKMS scenario vectors (streams + keripy's verdict and key states).
+const SCENARIOS: &str = "tests/vectors/keripy-1.1.17";
 /// Optional cross targets for the `no_std` check: built when installed, never required.
 const NO_STD_TARGETS: &[&str] = &["thumbv7em-none-eabi", "wasm32-unknown-unknown"];
 
@@ -63,6 +66,9 @@ enum Cmd {
     },
     /// Regenerate the keripy known-answer vectors (creates a venv under target/interop-venv).
     Vectors,
+    /// Live interop with keripy 1.1.17: regenerate the keripy → DKMS scenarios and compare them
+    /// with the committed ones, then feed the KELs we build to keripy (venv under target/).
+    Interop,
     /// Kill a store importer with SIGKILL at random points and check the reopened store
     /// (the normal test suite runs 20 trials; this runs as many as asked, in release).
     Crash {
@@ -81,6 +87,7 @@ fn main() -> Result<()> {
         Cmd::Fuzz { minutes, target } => fuzz(&root, minutes.saturating_mul(60), target.as_deref()),
         Cmd::Bench { smoke } => bench(&root, smoke),
         Cmd::Vectors => vectors(&root),
+        Cmd::Interop => interop(&root),
         Cmd::Crash { trials } => crash(&root, trials),
     }
 }
@@ -182,6 +189,7 @@ fn ci(root: &Path) -> Result<()> {
     step("no_std", || no_std(root))?;
     step("fuzz-smoke", || fuzz(root, 10, None))?;
     step("bench-smoke", || bench(root, true))?;
+    step("interop", || interop(root))?;
     eprintln!("\nci: all steps passed in {:.1} s", start.elapsed().as_secs_f64());
     Ok(())
 }
@@ -315,7 +323,7 @@ fn seed_corpus(root: &Path, target: &str, corpus: &Path) -> Result<usize> {
     let primitive_files = ["matter.json", "matter_invalid.json", "indexer.json", "counter.json"];
     match target {
         // Stream-shaped targets start from keripy streams and let libFuzzer mutate them.
-        "cesr_stream" | "event_message" | "event_signed" | "kel_ingest" => {
+        "cesr_stream" | "event_message" | "event_signed" | "kel_ingest" | "cli_import" => {
             for entry in fs::read_dir(vectors.join("streams"))? {
                 let path = entry?.path();
                 if path.extension() == Some(OsStr::new("cesr")) {
@@ -324,6 +332,12 @@ fn seed_corpus(root: &Path, target: &str, corpus: &Path) -> Result<usize> {
             }
             seeds.extend(json_seeds(&vectors.join("streams/invalid.json"))?);
             seeds.extend(json_seeds(&vectors.join("counter.json"))?);
+        }
+        // File decoders start from sample files committed under fuzz/seeds/<target>/.
+        "keystore_header" | "keystore_record" => {
+            for entry in fs::read_dir(root.join("fuzz/seeds").join(target))? {
+                seeds.insert(fs::read(entry?.path())?);
+            }
         }
         _ => {
             for file in primitive_files {
@@ -406,6 +420,14 @@ fn bench(root: &Path, smoke: bool) -> Result<()> {
 }
 
 fn vectors(root: &Path) -> Result<()> {
+    let python = keripy_venv(root)?;
+    run(root, Command::new(&python).arg("interop/keripy/cesr_vectors.py").args(["--out", VECTORS]))?;
+    run(root, Command::new(&python).arg("interop/keripy/scenarios.py").args(["--out", SCENARIOS]))
+}
+
+/// The Python of `target/interop-venv` with keri 1.1.17 and libsodium usable: creates the venv
+/// and installs the pinned requirements when needed (so an existing venv works offline).
+fn keripy_venv(root: &Path) -> Result<PathBuf> {
     let venv = target_dir(root).join("interop-venv");
     let python = venv.join("bin/python");
     if !python.exists() {
@@ -415,7 +437,6 @@ fn vectors(root: &Path) -> Result<()> {
             apt_install(root, "python3-venv")?;
             run(root, &mut create)?;
         }
-        run(root, Command::new(&python).args(["-m", "pip", "install", "--quiet", "--upgrade", "pip"]))?;
     }
     let have_keri = Command::new(&python)
         .args(["-c", "import keri, sys; sys.exit(keri.__version__ != '1.1.17')"])
@@ -423,7 +444,8 @@ fn vectors(root: &Path) -> Result<()> {
         .status()
         .is_ok_and(|s| s.success());
     if !have_keri {
-        run(root, Command::new(&python).args(["-m", "pip", "install", KERI_PIN]))?;
+        run(root, Command::new(&python).args(["-m", "pip", "install", "--quiet", "--upgrade", "pip"]))?;
+        run(root, Command::new(&python).args(["-m", "pip", "install", "--quiet", "-r", REQUIREMENTS]))?;
     }
     // pysodium loads libsodium with ctypes at import time.
     let sodium_ok =
@@ -431,7 +453,108 @@ fn vectors(root: &Path) -> Result<()> {
     if !sodium_ok {
         apt_install(root, "libsodium23")?;
     }
-    run(root, Command::new(&python).arg("interop/keripy/cesr_vectors.py").args(["--out", VECTORS]))
+    Ok(python)
+}
+
+/// `cargo xtask interop`: keripy → DKMS (the committed scenarios are what keripy 1.1.17 says
+/// today) and DKMS → keripy (keripy accepts our KELs with the key state we report).
+fn interop(root: &Path) -> Result<()> {
+    let start = Instant::now();
+    let timed = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        let res = f();
+        eprintln!(
+            "interop: {name}: {} ({:.1} s)",
+            if res.is_ok() { "ok" } else { "FAILED" },
+            t.elapsed().as_secs_f64()
+        );
+        res
+    };
+    let mut python = PathBuf::new();
+    timed("keripy venv", &mut || {
+        python = keripy_venv(root)?;
+        Ok(())
+    })?;
+    let work = target_dir(root).join("interop");
+    let fresh = work.join("scenarios");
+    let ours = work.join("ours");
+    for dir in [&fresh, &ours] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        }
+    }
+    timed("keripy -> DKMS: regenerate the scenarios", &mut || {
+        run(root, Command::new(&python).arg("interop/keripy/scenarios.py").arg("--out").arg(&fresh))
+    })?;
+    timed("keripy -> DKMS: compare with the committed scenarios", &mut || {
+        compare_scenarios(&root.join(SCENARIOS), &fresh)
+    })?;
+    timed("keripy -> DKMS: our verdicts (cargo test)", &mut || {
+        run(
+            root,
+            cargo().args(["test", "-p", "dkms-kel", "--test", "kel", "--locked", "--", "interop::", "--nocapture"]),
+        )
+    })?;
+    timed("DKMS -> keripy: build our KELs", &mut || {
+        run(
+            root,
+            cargo().args(["run", "-q", "-p", "dkms-kel", "--example", "interop_kels", "--locked", "--"]).arg(&ours),
+        )
+    })?;
+    timed("DKMS -> keripy: keripy checks them", &mut || {
+        run(root, Command::new(&python).arg("interop/keripy/check_ours.py").arg(&ours))
+    })?;
+    eprintln!("interop: all checks passed in {:.1} s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The regenerated scenarios must equal the committed ones byte for byte, except the streams of
+/// ECDSA scenarios (`"ecdsa": true`): ECDSA signatures are randomized.
+fn compare_scenarios(committed: &Path, fresh: &Path) -> Result<()> {
+    let list = |dir: &Path| -> Result<BTreeSet<String>> {
+        let mut names = BTreeSet::new();
+        for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".json") || name.ends_with(".cesr") {
+                names.insert(name);
+            }
+        }
+        Ok(names)
+    };
+    let (want, got) = (list(committed)?, list(fresh)?);
+    if want != got {
+        let missing: Vec<_> = got.difference(&want).collect();
+        let stale: Vec<_> = want.difference(&got).collect();
+        bail!(
+            "scenario files differ: not committed {missing:?}, no longer generated {stale:?} (run `cargo xtask vectors`)"
+        );
+    }
+    let mut differ = Vec::new();
+    let mut skipped = 0;
+    for name in &want {
+        if let Some(stem) = name.strip_suffix(".cesr") {
+            let json = fs::read_to_string(committed.join(format!("{stem}.json")))?;
+            if json.contains("\"ecdsa\": true") {
+                skipped += 1;
+                continue;
+            }
+        }
+        if fs::read(committed.join(name))? != fs::read(fresh.join(name))? {
+            differ.push(name.clone());
+        }
+    }
+    if !differ.is_empty() {
+        bail!(
+            "keripy 1.1.17 no longer produces the committed scenarios {differ:?}: compare {} with {}",
+            committed.display(),
+            fresh.display()
+        );
+    }
+    eprintln!(
+        "{} scenario files identical to the committed ones ({skipped} ECDSA streams not compared)",
+        want.len() - skipped
+    );
+    Ok(())
 }
 
 /// `apt-get install -y <pkg>` when we are root; otherwise says what to install.

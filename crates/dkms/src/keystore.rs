@@ -279,20 +279,7 @@ impl Keystore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NoKeystore { dir }),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        let bad = |reason: String| Error::BadHeader { path: path.clone(), reason };
-        let header: Header = serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a keystore header: {e}")))?;
-        if header.format != FORMAT || header.version != VERSION {
-            return Err(bad(format!("format {} version {} is not {FORMAT} {VERSION}", header.format, header.version)));
-        }
-        if header.kdf.algorithm != "argon2id" || header.kdf.version != 0x13 || header.cipher != "xchacha20poly1305" {
-            return Err(bad("unsupported KDF or cipher".into()));
-        }
-        header.kdf.params.check().map_err(bad)?;
-        let salt = hex::decode(&header.kdf.salt).map_err(|_| bad("salt is not hex".into()))?;
-        if salt.len() != 16 {
-            return Err(bad("salt must be 16 bytes".into()));
-        }
-        let verifier = hex::decode(&header.verifier).map_err(|_| bad("verifier is not hex".into()))?;
+        let (header, salt, verifier) = parse_header(&path, &bytes)?;
         let key = stretch(passcode, &salt, header.kdf.params)?;
         // A wrong passcode and an edited header are indistinguishable here by design.
         match open_sealed(&key, &verifier, &header.verifier_aad()) {
@@ -401,6 +388,45 @@ fn seal(key: &SecretBox<[u8; 32]>, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u
     out.extend_from_slice(&nonce_bytes);
     out.extend_from_slice(&ct);
     Ok(out)
+}
+
+/// Reads and checks a header file's bytes: format, version, algorithms, parameters, salt and verifier.
+fn parse_header(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>, Vec<u8>)> {
+    let bad = |reason: String| Error::BadHeader { path: path.to_path_buf(), reason };
+    let header: Header = serde_json::from_slice(bytes).map_err(|e| bad(format!("not a keystore header: {e}")))?;
+    if header.format != FORMAT || header.version != VERSION {
+        return Err(bad(format!("format {} version {} is not {FORMAT} {VERSION}", header.format, header.version)));
+    }
+    if header.kdf.algorithm != "argon2id" || header.kdf.version != 0x13 || header.cipher != "xchacha20poly1305" {
+        return Err(bad("unsupported KDF or cipher".into()));
+    }
+    header.kdf.params.check().map_err(bad)?;
+    let salt = hex::decode(&header.kdf.salt).map_err(|_| bad("salt is not hex".into()))?;
+    if salt.len() != 16 {
+        return Err(bad("salt must be 16 bytes".into()));
+    }
+    let verifier = hex::decode(&header.verifier).map_err(|_| bad("verifier is not hex".into()))?;
+    Ok((header, salt, verifier))
+}
+
+/// Entry points for the fuzz targets in `fuzz/`: the keystore's file decoders.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::*;
+
+    /// A header file: parsed and checked, never a panic.
+    pub fn header(data: &[u8]) {
+        let _ = parse_header(Path::new("header.json"), data);
+    }
+
+    /// A record file under a fixed key: opened or refused as tampered, never a panic.
+    pub fn record(data: &[u8]) {
+        let key = SecretBox::new(Box::new([7u8; 32]));
+        if let Some(body) = data.strip_prefix(MAGIC.as_slice()) {
+            let _ = open_sealed(&key, body, &record_aad("fuzz"));
+        }
+    }
 }
 
 fn open_sealed(key: &SecretBox<[u8; 32]>, sealed: &[u8], aad: &[u8]) -> Option<SecretSlice<u8>> {

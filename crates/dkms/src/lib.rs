@@ -51,6 +51,21 @@ mod error;
 pub mod keystore;
 mod verify;
 
+/// Entry points for the fuzz targets in `fuzz/` (hidden; not a stable API).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::keystore::fuzzing::{header as keystore_header, record as keystore_record};
+
+    /// A stream imported into a controller over an in-memory store: never a panic.
+    pub fn import(data: &[u8]) {
+        let store: std::sync::Arc<dyn dkms_store::Store> = std::sync::Arc::new(dkms_store::MemoryStore::new());
+        if let Ok(mut c) = crate::Controller::with_store(store, None) {
+            let _ = c.import(data);
+        }
+    }
+}
+
 pub use controller::{
     Controller, EventSummary, ExternalIncept, ExternalRotate, Identifier, InceptOptions, Prepared, RotateOptions,
     Status, Verified, chain, next_digest, verify_with_state,
