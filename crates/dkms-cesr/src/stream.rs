@@ -335,8 +335,9 @@ impl Framer {
         Messages { framer: *self, buf, pos: 0 }
     }
 
-    /// Offset of the next position after `from` where a message body with a
-    /// well-formed version string starts, or `buf.len()` when there is none.
+    /// Offset of the next position at or after `from` where a message body with a
+    /// well-formed version string starts (or may start: the buffer ends before its
+    /// version string can be read), or `buf.len()` when there is none.
     #[must_use]
     pub fn resync(&self, buf: &[u8], from: usize) -> usize {
         let mut i = from;
@@ -347,7 +348,8 @@ impl Framer {
             if let Some(&b) = rest.first()
                 && let Cold::Message(kind) = sniff(b)
                 && starts_body(b, kind)
-                && matches!(version_string(rest, kind), Ok(Some(_)))
+                // `Ok(None)`: too few bytes to tell yet — keep them for a streaming reader.
+                && version_string(rest, kind).is_ok()
             {
                 return i;
             }

@@ -183,6 +183,27 @@ impl core::fmt::Debug for StoreHandle {
 /// Changes recorded between commits before `ingest` commits on its own.
 const GROUP_COMMIT_OPS: usize = 8192;
 
+/// Counters of one ingest run.
+struct Run {
+    report: Report,
+    escrow_before: usize,
+    drained: usize,
+}
+
+impl Run {
+    fn new(escrow_before: usize) -> Self {
+        Self { report: Report::default(), escrow_before, drained: 0 }
+    }
+
+    fn framing_error(&mut self, e: dkms_cesr::Error, base: usize) {
+        self.report.rejected += 1;
+        let e = e.shifted(base);
+        let offset = e.offset().unwrap_or(base);
+        let err = Error::from(e);
+        self.report.errors.push((offset, err.kind(), err.to_string()));
+    }
+}
+
 /// Totals of one ingest run, and the errors with their stream offsets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
@@ -352,54 +373,114 @@ impl Kevery {
     /// Frames, parses and processes a whole stream. A bad message is reported with
     /// its offset and the rest of the stream is still processed.
     pub fn ingest(&mut self, bytes: &[u8], now: u64) -> Report {
-        let mut report = Report::default();
-        let before = self.escrow_count;
-        let mut accepted_escrows = 0usize;
+        let mut run = Run::new(self.escrow_count);
         for framed in Framer::new().messages(bytes) {
-            let framed = match framed {
-                Ok(f) => f,
-                Err(e) => {
-                    report.rejected += 1;
-                    let offset = e.offset().unwrap_or(0);
-                    let err = Error::from(e);
-                    report.errors.push((offset, err.kind(), err.to_string()));
-                    continue;
-                }
-            };
-            let offset = framed.body.offset;
-            let signed = match SignedMessage::from_framed(&framed) {
-                Ok(s) => s,
-                Err(e) => {
-                    report.rejected += 1;
-                    let err = Error::from(e);
-                    report.errors.push((offset, err.kind(), err.to_string()));
-                    continue;
-                }
-            };
-            let (outcome, drained) = self.process_counting(signed, now);
-            accepted_escrows += drained;
-            if self.ops.len() >= GROUP_COMMIT_OPS
-                && let Err(e) = self.commit()
-            {
-                report.errors.push((offset, e.kind(), e.to_string()));
+            match framed {
+                Ok(f) => self.ingest_framed(&f, 0, now, &mut run),
+                Err(e) => run.framing_error(e, 0),
             }
-            match outcome {
-                Outcome::Accepted => report.accepted += 1,
-                Outcome::Duplicate => report.duplicates += 1,
-                Outcome::Escrowed(_) => {}
-                Outcome::Ignored => report.ignored += 1,
-                Outcome::Rejected(e) => {
-                    report.rejected += 1;
-                    report.errors.push((offset, e.kind(), e.to_string()));
+        }
+        self.finish(run, bytes.len())
+    }
+
+    /// As [`Kevery::ingest`], reading the stream from `reader` with a bounded buffer:
+    /// memory for the stream stays within the framer's limits however long it is.
+    ///
+    /// # Errors
+    /// Only I/O errors of the reader; everything about the stream is in the report.
+    pub fn ingest_reader(&mut self, mut reader: impl std::io::Read, now: u64) -> std::io::Result<Report> {
+        let framer = Framer::new();
+        let mut run = Run::new(self.escrow_count);
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
+        let mut base = 0usize; // stream offset of buf[0]
+        let mut eof = false;
+        let mut chunk = vec![0u8; 1 << 16];
+        // After an error, bytes are skipped (not framed) until a message body starts.
+        let mut resyncing = false;
+        loop {
+            if resyncing {
+                let next = framer.resync(&buf, 0);
+                buf.drain(..next);
+                base += next;
+                if buf.is_empty() {
+                    if eof {
+                        break;
+                    }
+                    let n = reader.read(&mut chunk)?;
+                    eof = n == 0;
+                    buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                    continue;
+                }
+                resyncing = false;
+            }
+            match framer.next_message(&buf, eof) {
+                Ok(dkms_cesr::stream::Status::Done(m, used)) => {
+                    self.ingest_framed(&m, base, now, &mut run);
+                    buf.drain(..used);
+                    base += used;
+                }
+                Ok(dkms_cesr::stream::Status::Incomplete(_)) if !eof => {
+                    let n = reader.read(&mut chunk)?;
+                    eof = n == 0;
+                    buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                }
+                Ok(dkms_cesr::stream::Status::Incomplete(needed)) => {
+                    if !buf.is_empty() {
+                        run.framing_error(dkms_cesr::Error::Incomplete { offset: 0, needed }, base);
+                    }
+                    break;
+                }
+                Err(e) => {
+                    let at = e.offset().unwrap_or(0);
+                    run.framing_error(e, base);
+                    // Skip past the error, then to the next real message start.
+                    let skip = at.max(1).min(buf.len());
+                    buf.drain(..skip);
+                    base += skip;
+                    resyncing = true;
                 }
             }
         }
-        report.accepted += accepted_escrows;
-        report.escrowed = self.escrow_count.saturating_sub(before.min(self.escrow_count));
+        Ok(self.finish(run, base))
+    }
+
+    fn ingest_framed(&mut self, framed: &dkms_cesr::stream::Message<'_>, base: usize, now: u64, run: &mut Run) {
+        let offset = base + framed.body.offset;
+        let signed = match SignedMessage::from_framed(framed) {
+            Ok(s) => s,
+            Err(e) => {
+                run.report.rejected += 1;
+                let err = Error::from(e);
+                run.report.errors.push((offset, err.kind(), err.to_string()));
+                return;
+            }
+        };
+        let (outcome, drained) = self.process_counting(signed, now);
+        run.drained += drained;
+        if self.ops.len() >= GROUP_COMMIT_OPS
+            && let Err(e) = self.commit()
+        {
+            run.report.errors.push((offset, e.kind(), e.to_string()));
+        }
+        match outcome {
+            Outcome::Accepted => run.report.accepted += 1,
+            Outcome::Duplicate => run.report.duplicates += 1,
+            Outcome::Escrowed(_) => {}
+            Outcome::Ignored => run.report.ignored += 1,
+            Outcome::Rejected(e) => {
+                run.report.rejected += 1;
+                run.report.errors.push((offset, e.kind(), e.to_string()));
+            }
+        }
+    }
+
+    fn finish(&mut self, mut run: Run, end: usize) -> Report {
+        run.report.accepted += run.drained;
+        run.report.escrowed = self.escrow_count.saturating_sub(run.escrow_before.min(self.escrow_count));
         if let Err(e) = self.commit() {
-            report.errors.push((bytes.len(), e.kind(), e.to_string()));
+            run.report.errors.push((end, e.kind(), e.to_string()));
         }
-        report
+        run.report
     }
 
     /// Processes one message and then whatever in escrow it unblocks; with a store,

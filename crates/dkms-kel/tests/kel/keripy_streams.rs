@@ -83,3 +83,41 @@ fn reversed_streams_end_in_the_same_state_through_escrows() {
         assert!(k.escrowed().values().sum::<usize>() <= 2, "{name}: {:?}", k.escrowed());
     }
 }
+
+/// A reader that hands out at most `n` bytes per read.
+struct Trickle<'a> {
+    data: &'a [u8],
+    n: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.n.min(out.len()).min(self.data.len());
+        out[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        Ok(k)
+    }
+}
+
+#[test]
+fn reading_from_a_stream_in_pieces_gives_the_same_result() {
+    for name in STREAMS {
+        let (bytes, _) = stream(name);
+        let mut whole = Kevery::default();
+        let expected = whole.ingest(&bytes, 1);
+        for n in [1usize, 7, 4096] {
+            let mut k = Kevery::default();
+            let r = k.ingest_reader(Trickle { data: &bytes, n }, 1).unwrap();
+            assert_eq!(r, expected, "{name} in pieces of {n}");
+            assert_eq!(states(&k), states(&whole), "{name} in pieces of {n}");
+        }
+    }
+    // A damaged stream: the same errors at the same offsets, and the rest still processed.
+    let (mut bytes, _) = stream("kel_single");
+    let at = bytes.len() / 2;
+    bytes.insert(at, b'!');
+    let expected = Kevery::default().ingest(&bytes, 1);
+    let got = Kevery::default().ingest_reader(Trickle { data: &bytes, n: 5 }, 1).unwrap();
+    assert_eq!(got, expected);
+    assert!(!got.errors.is_empty());
+}
