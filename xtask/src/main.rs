@@ -18,7 +18,7 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -29,6 +29,9 @@ const VECTORS: &str = "crates/dkms-cesr/tests/vectors/keripy-1.1.17";
 const REQUIREMENTS: &str = "interop/keripy/requirements.txt";
 /// The keripy → DKMS scenario vectors (streams + keripy's verdict and key states).
 const SCENARIOS: &str = "tests/vectors/keripy-1.1.17";
+/// Hard limit for `cargo xtask interop` (it takes under a minute with a warm venv): past it the
+/// running command is killed and the step fails.
+const INTEROP_LIMIT: Duration = Duration::from_secs(600);
 /// Optional cross targets for the `no_std` check: built when installed, never required.
 const NO_STD_TARGETS: &[&str] = &["thumbv7em-none-eabi", "wasm32-unknown-unknown"];
 
@@ -456,10 +459,33 @@ fn keripy_venv(root: &Path) -> Result<PathBuf> {
     Ok(python)
 }
 
+/// As [`run`], but kills the command and fails once `deadline` has passed.
+fn run_until(root: &Path, cmd: &mut Command, deadline: Instant) -> Result<()> {
+    cmd.current_dir(root);
+    eprintln!("$ {}", show(cmd));
+    let mut child = cmd.spawn().with_context(|| format!("cannot start `{}`", show(cmd)))?;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                bail!("`{}` failed ({status})", show(cmd));
+            }
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            // Best effort: the command is past its time either way.
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("`{}` killed: `cargo xtask interop` is past its {} s limit", show(cmd), INTEROP_LIMIT.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// `cargo xtask interop`: keripy → DKMS (the committed scenarios are what keripy 1.1.17 says
 /// today) and DKMS → keripy (keripy accepts our KELs with the key state we report).
 fn interop(root: &Path) -> Result<()> {
     let start = Instant::now();
+    let deadline = start + INTEROP_LIMIT;
     let timed = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
         let t = Instant::now();
         let res = f();
@@ -484,25 +510,25 @@ fn interop(root: &Path) -> Result<()> {
         }
     }
     timed("keripy -> DKMS: regenerate the scenarios", &mut || {
-        run(root, Command::new(&python).arg("interop/keripy/scenarios.py").arg("--out").arg(&fresh))
+        run_until(root, Command::new(&python).arg("interop/keripy/scenarios.py").arg("--out").arg(&fresh), deadline)
     })?;
     timed("keripy -> DKMS: compare with the committed scenarios", &mut || {
         compare_scenarios(&root.join(SCENARIOS), &fresh)
     })?;
     timed("keripy -> DKMS: our verdicts (cargo test)", &mut || {
-        run(
-            root,
-            cargo().args(["test", "-p", "dkms-kel", "--test", "kel", "--locked", "--", "interop::", "--nocapture"]),
-        )
+        let test = ["test", "-p", "dkms-kel", "--test", "kel", "--locked", "--", "interop::", "--nocapture"];
+        run_until(root, cargo().args(test), deadline)
     })?;
     timed("DKMS -> keripy: build our KELs", &mut || {
-        run(
-            root,
-            cargo().args(["run", "-q", "-p", "dkms-kel", "--example", "interop_kels", "--locked", "--"]).arg(&ours),
-        )
+        let example = ["run", "-q", "-p", "dkms-kel", "--example", "interop_kels", "--locked", "--"];
+        run_until(root, cargo().args(example).arg(&ours), deadline)
     })?;
     timed("DKMS -> keripy: keripy checks them", &mut || {
-        run(root, Command::new(&python).arg("interop/keripy/check_ours.py").arg(&ours))
+        run_until(root, Command::new(&python).arg("interop/keripy/check_ours.py").arg(&ours), deadline)
+    })?;
+    timed("DKMS -> keripy: KELs written by `keri kel export` (multi-key weighted, ECDSA)", &mut || {
+        let test = ["test", "-p", "dkms-cli", "--test", "cli", "--locked", "--", "keripy::", "--nocapture"];
+        run_until(root, cargo().args(test).env("DKMS_KERIPY_PYTHON", &python), deadline)
     })?;
     eprintln!("interop: all checks passed in {:.1} s", start.elapsed().as_secs_f64());
     Ok(())

@@ -129,6 +129,8 @@ struct Kel {
 
 #[derive(Clone, Debug)]
 struct Escrowed {
+    /// Early receipts folded into this event (counted as applied when it is accepted).
+    folded: usize,
     kind: EscrowKind,
     signed: SignedMessage,
     at: u64,
@@ -284,7 +286,7 @@ impl Kevery {
 
     pub(crate) fn restore_escrow(&mut self, kind: EscrowKind, signed: SignedMessage, at: u64) {
         let prefix = escrow_prefix(&signed);
-        self.escrows.entry(prefix).or_default().push(Escrowed { kind, signed, at });
+        self.escrows.entry(prefix).or_default().push(Escrowed { folded: 0, kind, signed, at });
         self.escrow_count += 1;
     }
 
@@ -498,19 +500,33 @@ impl Kevery {
         let prefix = escrow_prefix(&signed);
         let outcome = self.apply(&signed, now);
         let mut drained = 0;
+        let mut outcome = outcome;
+        let mut signed = signed;
+        let mut receipts_folded = 0;
+        // Receipts that arrived before their event wait in escrow: fold their witness
+        // signatures into the event and try it again (keripy: processEscrowUnverWitness).
+        if let Outcome::Escrowed(_) = outcome
+            && signed.message.ilk().is_key_event()
+            && let Some((merged, n)) = self.take_early_receipts(&signed)
+        {
+            signed = merged;
+            receipts_folded = n;
+            outcome = self.apply(&signed, now);
+        }
         match &outcome {
             Outcome::Escrowed(kind) => {
-                if let Err(e) = self.escrow(*kind, signed, now) {
+                if let Err(e) = self.escrow(*kind, signed, now, receipts_folded) {
                     return (Outcome::Rejected(e), 0);
                 }
             }
-            Outcome::Accepted => drained = self.drain(&prefix, now),
+            // The folded receipts count as applied, as keripy counts them.
+            Outcome::Accepted => drained = self.drain(&prefix, now) + receipts_folded,
             _ => {}
         }
         (outcome, drained)
     }
 
-    fn escrow(&mut self, kind: EscrowKind, signed: SignedMessage, now: u64) -> Result<()> {
+    fn escrow(&mut self, kind: EscrowKind, signed: SignedMessage, now: u64, folded: usize) -> Result<()> {
         let prefix = escrow_prefix(&signed);
         let sn = signed.message.sn().unwrap_or(0);
         if self.escrow_count >= self.config.max_escrow_total {
@@ -523,6 +539,7 @@ impl Kevery {
         // The same message escrowed again replaces the earlier copy (its attachments may be newer).
         if let Some(e) = list.iter_mut().find(|e| e.signed.message == signed.message && e.kind == kind) {
             merge_attachments(&mut e.signed.attachments, &signed.attachments);
+            e.folded += folded;
             let (merged, at) = (e.signed.clone(), e.at);
             self.record_escrow(kind, &merged, at);
             return Ok(());
@@ -543,7 +560,7 @@ impl Kevery {
             self.duplicity.push(Duplicity { signed: signed.clone(), accepted });
         }
         self.record_escrow(kind, &signed, now);
-        self.escrows.entry(prefix).or_default().push(Escrowed { kind, signed, at: now });
+        self.escrows.entry(prefix).or_default().push(Escrowed { folded, kind, signed, at: now });
         self.escrow_count += 1;
         Ok(())
     }
@@ -577,7 +594,7 @@ impl Kevery {
                         match self.apply(&e.signed, now) {
                             Outcome::Accepted => {
                                 self.record_unescrow(e.kind, &e.signed);
-                                accepted += 1;
+                                accepted += 1 + e.folded;
                                 progressed = true;
                             }
                             Outcome::Escrowed(kind) => {
@@ -1068,6 +1085,45 @@ impl Kevery {
             }
         }
         if applied { Ok(Outcome::Accepted) } else { Err(Error::NoValidSignature { prefix, sn: r.sn }) }
+    }
+
+    /// Removes the escrowed receipts of this event and returns the event with their
+    /// witness signatures and receipt couples attached, and how many there were;
+    /// `None` when there are none.
+    fn take_early_receipts(&mut self, event: &SignedMessage) -> Option<(SignedMessage, usize)> {
+        let prefix = escrow_prefix(event);
+        let said = event.message.said();
+        let list = self.escrows.get_mut(&prefix)?;
+        let mut taken = Vec::new();
+        list.retain(|e| {
+            let early = e.kind == EscrowKind::UnverifiedReceipt
+                && e.signed.message.ilk() == Ilk::Rct
+                && e.signed.message.said() == said;
+            if early {
+                taken.push(e.clone());
+            }
+            !early
+        });
+        if list.is_empty() {
+            self.escrows.remove(&prefix);
+        }
+        if taken.is_empty() {
+            return None;
+        }
+        self.escrow_count -= taken.len();
+        let mut merged = event.clone();
+        for e in &taken {
+            self.record_unescrow(e.kind, &e.signed);
+            merge_attachments(
+                &mut merged.attachments,
+                &Attachments {
+                    witness_sigs: e.signed.attachments.witness_sigs.clone(),
+                    nontrans_receipts: e.signed.attachments.nontrans_receipts.clone(),
+                    ..Attachments::default()
+                },
+            );
+        }
+        Some((merged, taken.len()))
     }
 
     /// The transferable receipt groups whose signatures verify over `raw` with the keys of
