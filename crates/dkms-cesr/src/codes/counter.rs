@@ -6,7 +6,7 @@
 //! every group), so a v2 table can be added beside [`CounterTable::V1`] without
 //! any caller that works with kinds changing.
 
-use super::const_sextet;
+use super::{const_sextet, sextet_index};
 
 /// A CESR code-table generation (genus version of the KERI/ACDC protocol stack).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -270,10 +270,7 @@ impl CounterTable {
     /// The entry for a hard code, e.g. `b"-A"`.
     #[must_use]
     pub fn lookup(&self, hard: &[u8]) -> Option<&'static CounterEntry> {
-        let sx = |c: &u8| {
-            let v = const_sextet(*c);
-            (v < 64).then_some(usize::from(v))
-        };
+        let sx = sextet_index;
         let idx = match hard {
             [b'-', b'-', ..] => {
                 return self.entries.iter().find(|e| e.code.as_bytes() == hard);

@@ -1,6 +1,6 @@
 //! The Indexer code table (keripy 1.1 `IndexerCodex` with `Indexer.Sizes`): indexed signatures.
 
-use super::const_sextet;
+use super::{const_sextet, sextet_index};
 
 /// Which key lists an indexed signature counts for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -218,10 +218,7 @@ impl IndexerCode {
     /// Looks a code up by its hard part given as bytes.
     #[must_use]
     pub fn from_hard(hard: &[u8]) -> Option<Self> {
-        let s = |c: &u8| {
-            let v = const_sextet(*c);
-            (v < 64).then_some(usize::from(v))
-        };
+        let s = sextet_index;
         match hard {
             [a] => INDEX.one.get(s(a)?).copied().flatten(),
             [a, b] => INDEX.two.get(s(a)?)?.get(s(b)?).copied().flatten(),

@@ -1,6 +1,6 @@
 //! The Matter code table (keripy 1.1 `MatterCodex` with `Matter.Sizes`).
 
-use super::const_sextet;
+use super::{const_sextet, sextet_index};
 
 /// Sizes of one code, in Base64 characters except `ls` (bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -334,10 +334,7 @@ impl MatterCode {
     /// Looks a code up by its hard part given as bytes.
     #[must_use]
     pub fn from_hard(hard: &[u8]) -> Option<Self> {
-        let s = |c: &u8| {
-            let v = const_sextet(*c);
-            (v < 64).then_some(usize::from(v))
-        };
+        let s = sextet_index;
         match hard {
             [a] => INDEX.one.get(s(a)?).copied().flatten(),
             [a, b] => INDEX.two.get(s(a)?)?.get(s(b)?).copied().flatten(),

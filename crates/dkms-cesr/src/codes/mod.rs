@@ -20,3 +20,10 @@ pub(crate) const fn const_sextet(c: u8) -> u8 {
         _ => 64,
     }
 }
+
+/// Sextet value of a Base64url character as a table index, `None` when invalid.
+#[inline]
+pub(crate) fn sextet_index(c: &u8) -> Option<usize> {
+    let v = const_sextet(*c);
+    (v < 64).then_some(usize::from(v))
+}
