@@ -1,6 +1,7 @@
 //! KEL ingest: keripy's 10k-event single-key KEL into the validator, in memory and
 //! durable (redb, group commits), next to the floor measured in the same run: per
-//! event one strict Ed25519 verify + one blake3 of the body + one JSON parse.
+//! event one strict Ed25519 verify (ed25519-dalek's `verify_strict`, the bare crate)
+//! + one blake3 of the body + one JSON parse.
 #![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
 #![allow(
     clippy::expect_used,
@@ -15,24 +16,25 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dkms_cesr::stream::Framer;
-use dkms_crypto::{Signature, Verfer};
 use dkms_event::signed::SignedMessage;
 use dkms_kel::{Config, Kevery};
 use dkms_store::{MemoryStore, RedbStore, Store};
+use ed25519_dalek::{Signature, VerifyingKey};
 
 const KEL_10K: &[u8] = include_bytes!("../data/keripy-1.1.17/kel_single_key_10k.cesr");
 
-/// (body, verfer, signature) per event, for the floor.
-fn floor_inputs() -> Vec<(Vec<u8>, Verfer, Signature)> {
+/// (body, key, signature) per event, for the floor.
+fn floor_inputs() -> Vec<(Vec<u8>, VerifyingKey, Signature)> {
     let mut out = Vec::new();
-    let mut verfer = None;
+    let mut key = None;
     for m in Framer::new().messages(KEL_10K) {
         let s = SignedMessage::from_framed(&m.expect("frames")).expect("parses");
         if let dkms_event::Body::Inception(b) = s.message.body() {
-            verfer = Some(Verfer::new(b.keys[0].matter().clone()).unwrap());
+            let raw: [u8; 32] = b.keys[0].matter().raw().try_into().unwrap();
+            key = Some(VerifyingKey::from_bytes(&raw).unwrap());
         }
-        let sig = Signature::from_siger(&s.attachments.controller_sigs[0]).unwrap();
-        out.push((s.message.raw().to_vec(), verfer.clone().unwrap(), sig));
+        let raw: [u8; 64] = s.attachments.controller_sigs[0].raw().try_into().unwrap();
+        out.push((s.message.raw().to_vec(), key.unwrap(), Signature::from_bytes(&raw)));
     }
     out
 }
@@ -46,8 +48,8 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(events));
     g.bench_function("floor_verify_blake3_json", |b| {
         b.iter(|| {
-            for (body, verfer, sig) in &inputs {
-                verfer.verify(sig, body).unwrap();
+            for (body, key, sig) in &inputs {
+                key.verify_strict(body, sig).unwrap();
                 black_box(blake3::hash(body));
                 black_box(serde_json::from_slice::<serde_json::Value>(body).unwrap());
             }

@@ -176,8 +176,17 @@ impl Verfer {
         }
         let ok = match &self.key {
             Key::Ed25519(vk) => {
-                let s = ed25519_dalek::Signature::from_bytes(sig.as_bytes());
-                vk.verify_strict(msg, &s).is_ok()
+                // Equal to `verify_strict`, without re-checking the key per signature: the key
+                // was checked once (canonical, not of small order) when this Verfer was built.
+                // Per signature: R must decompress and not be of small order, S must be
+                // canonical and the cofactorless equation must hold with R compared as bytes
+                // (dalek's `verify` does those two).
+                let bytes = sig.as_bytes();
+                let mut r = [0u8; 32];
+                r.copy_from_slice(bytes.get(..32).unwrap_or(&[0u8; 32]));
+                let r_ok =
+                    curve25519_dalek::edwards::CompressedEdwardsY(r).decompress().is_some_and(|p| !p.is_small_order());
+                r_ok && vk.verify(msg, &ed25519_dalek::Signature::from_bytes(bytes)).is_ok()
             }
             Key::Secp256k1(vk) => match k256::ecdsa::Signature::from_slice(sig.as_bytes()) {
                 // k256 refuses high-S; OpenSSL (keripy) accepts it. Normalising is

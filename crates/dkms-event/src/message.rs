@@ -437,9 +437,10 @@ impl Message {
         }
         let decoded = ser::decode(raw, kind)?;
         let map = &decoded.map;
-        if map.get("v").and_then(Value::as_str) != Some(version_text(kind, raw.len()).as_str())
-            || map.keys().next() != Some("v")
-        {
+        // The version string found in the raw bytes was checked above (protocol, version,
+        // kind, size); the first field must hold exactly it.
+        let located = raw.get(vs.offset..vs.offset + dkms_cesr::stream::VERSION_STRING_LEN);
+        if map.get("v").and_then(Value::as_str).map(str::as_bytes) != located || map.keys().next() != Some("v") {
             return Err(Error::Version { reason: "the version string must be the first field, `v`".into() });
         }
         let t = field(map, "t")?.as_str().ok_or_else(|| Error::field("t", "must be a string"))?;

@@ -36,21 +36,23 @@ fn main() {
     );
 }
 
-/// Per event: strict Ed25519 verify + blake3 of the body + JSON parse (serde_json).
+/// Per event: strict Ed25519 verify (bare ed25519-dalek `verify_strict`) + blake3 of the
+/// body + JSON parse (serde_json).
 fn floor(bytes: &[u8]) -> usize {
     let mut inputs = Vec::new();
-    let mut verfer = None;
+    let mut key = None;
     for m in Framer::new().messages(bytes) {
         let s = SignedMessage::from_framed(&m.unwrap()).unwrap();
         if let dkms_event::Body::Inception(b) = s.message.body() {
-            verfer = Some(dkms_crypto::Verfer::new(b.keys[0].matter().clone()).unwrap());
+            let raw: [u8; 32] = b.keys[0].matter().raw().try_into().unwrap();
+            key = Some(ed25519_dalek::VerifyingKey::from_bytes(&raw).unwrap());
         }
-        let sig = dkms_crypto::Signature::from_siger(&s.attachments.controller_sigs[0]).unwrap();
-        inputs.push((s.message.raw().to_vec(), verfer.clone().unwrap(), sig));
+        let raw: [u8; 64] = s.attachments.controller_sigs[0].raw().try_into().unwrap();
+        inputs.push((s.message.raw().to_vec(), key.unwrap(), ed25519_dalek::Signature::from_bytes(&raw)));
     }
     let t = std::time::Instant::now();
-    for (body, verfer, sig) in &inputs {
-        verfer.verify(sig, body).unwrap();
+    for (body, key, sig) in &inputs {
+        key.verify_strict(body, sig).unwrap();
         std::hint::black_box(blake3::hash(body));
         std::hint::black_box(serde_json::from_slice::<serde_json::Value>(body).unwrap());
     }
