@@ -1244,8 +1244,3 @@ fn nontrans_receipts(sm: &SignedMessage, witnesses: &[Prefix]) -> Vec<(Verkey, M
         .cloned()
         .collect()
 }
-
-#[allow(dead_code, reason = "kept for the witness list snapshot API")]
-fn snapshot(w: &[Prefix]) -> (Arc<[Prefix]>, Arc<[Verfer]>) {
-    (w.to_vec().into(), witness_verfers(w))
-}
