@@ -20,6 +20,15 @@ fn acceptance_equals_libsodium() {
             let verfer = Verfer::from_raw(Algorithm::Ed25519, transferable, &pk).unwrap();
             let ours = verfer.verify(&sig, &msg).is_ok();
             assert_eq!(ours, expected, "{name}: ours {ours}, libsodium {expected} ({})", s(&c["why"]));
+            // The same key with its table of multiples built (the path after a few uses).
+            let wide = Verfer::from_raw(Algorithm::Ed25519, transferable, &pk).unwrap();
+            wide.precompute();
+            let ours = wide.verify(&sig, &msg).is_ok();
+            assert_eq!(ours, expected, "{name} (precomputed): ours {ours}, libsodium {expected}");
+            // And by repeated use: the table is built at the third verification.
+            for _ in 0..4 {
+                assert_eq!(verfer.verify(&sig, &msg).is_ok(), expected, "{name} (repeated)");
+            }
         }
         if expected { accepted += 1 } else { rejected += 1 }
     }

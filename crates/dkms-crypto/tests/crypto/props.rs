@@ -66,4 +66,22 @@ proptest! {
         let _ = verfer.verify(&Signature::new(alg, bytes).unwrap(), &msg);
         let _ = verfer.check_key();
     }
+
+    #[test]
+    fn precomputed_ed25519_agrees_with_dalek(seed in any::<[u8; 32]>(), msg in proptest::collection::vec(any::<u8>(), 0..300),
+                                            flip in proptest::option::of(0usize..512)) {
+        let signer = signer(Algorithm::Ed25519, seed).unwrap();
+        let mut bytes = *signer.sign(&msg).unwrap().as_bytes();
+        if let Some(bit) = flip {
+            bytes[bit / 8] ^= 1 << (bit % 8);
+        }
+        let raw: [u8; 32] = signer.verfer().raw().try_into().unwrap();
+        let dalek = ed25519_dalek::VerifyingKey::from_bytes(&raw).unwrap()
+            .verify_strict(&msg, &ed25519_dalek::Signature::from_bytes(&bytes)).is_ok();
+        let verfer = Verfer::from_raw(Algorithm::Ed25519, true, &raw).unwrap();
+        verfer.precompute();
+        let sig = Signature::new(Algorithm::Ed25519, bytes).unwrap();
+        prop_assert_eq!(verfer.verify(&sig, &msg).is_ok(), dalek);
+        prop_assert_eq!(dalek, flip.is_none());
+    }
 }
