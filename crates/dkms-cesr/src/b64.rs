@@ -7,6 +7,8 @@
 
 use alloc::vec::Vec;
 
+use zeroize::Zeroize as _;
+
 /// The URL-safe Base64 alphabet; a character's index is its sextet value.
 pub(crate) const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -85,6 +87,76 @@ pub(crate) fn decode_into(text: &[u8], out: &mut Vec<u8>) -> Result<(), usize> {
     Ok(())
 }
 
+/// The character for a sextet value (only the low six bits are used), computed
+/// without a table lookup or a branch on the value, so its timing and memory
+/// accesses do not depend on it. Used for secret material.
+#[inline]
+pub(crate) fn ct_char_of(v: u8) -> u8 {
+    let v = i16::from(v & 0x3F);
+    // 0..=25 -> 'A'.., 26..=51 -> 'a'.., 52..=61 -> '0'.., 62 -> '-', 63 -> '_'.
+    // `(k - v) >> 8` is all ones exactly when v > k (v <= 63, arithmetic shift).
+    let mut c = v + 65;
+    c += ((25 - v) >> 8) & 6;
+    c -= ((51 - v) >> 8) & 75;
+    c -= ((61 - v) >> 8) & 13;
+    c += ((62 - v) >> 8) & 49;
+    (c & 0xFF) as u8
+}
+
+/// The sextet value of a character, or -1 outside the alphabet, computed without
+/// a table lookup or a branch on the character. Used for secret material.
+#[inline]
+pub(crate) fn ct_sextet(c: u8) -> i16 {
+    let c = i16::from(c);
+    // `((lo - 1 - c) & (c - hi - 1)) >> 8` is all ones exactly when lo <= c <= hi.
+    let mut r: i16 = -1;
+    r += (((64 - c) & (c - 91)) >> 8) & (c - 64); // 'A'..='Z' -> 0..=25
+    r += (((96 - c) & (c - 123)) >> 8) & (c - 70); // 'a'..='z' -> 26..=51
+    r += (((47 - c) & (c - 58)) >> 8) & (c + 5); // '0'..='9' -> 52..=61
+    r += (((44 - c) & (c - 46)) >> 8) & 63; // '-' -> 62
+    r += (((94 - c) & (c - 96)) >> 8) & 64; // '_' -> 63
+    r
+}
+
+/// Encodes `bytes` (a multiple of 3 long; a shorter tail is ignored) for secret
+/// material: constant time in the values, each character handed to `push`, and
+/// the one working word wiped at the end. Nothing is allocated here.
+pub(crate) fn encode_secret(bytes: &[u8], mut push: impl FnMut(u8)) {
+    let mut n: u32 = 0;
+    for t in bytes.chunks_exact(3) {
+        n = 0;
+        for b in t {
+            n = (n << 8) | u32::from(*b);
+        }
+        for shift in [18u32, 12, 6, 0] {
+            push(ct_char_of(((n >> shift) & 0x3F) as u8));
+        }
+    }
+    n.zeroize();
+}
+
+/// Decodes `text` (a multiple of 4 long; a shorter tail is ignored) for secret
+/// material: constant time in the characters, each byte handed to `push`, the
+/// working word wiped at the end. Returns false when any character is outside
+/// the alphabet; the bytes pushed are then meaningless (the caller discards them).
+pub(crate) fn decode_secret(text: &[u8], mut push: impl FnMut(u8)) -> bool {
+    let mut n: u32 = 0;
+    let mut bad: i16 = 0;
+    for q in text.chunks_exact(4) {
+        n = 0;
+        for c in q {
+            let v = ct_sextet(*c);
+            bad |= v;
+            n = (n << 6) | u32::from((v & 0x3F) as u8);
+        }
+        for shift in [16u32, 8, 0] {
+            push(((n >> shift) & 0xFF) as u8);
+        }
+    }
+    n.zeroize();
+    bad >= 0
+}
+
 /// Value of a Base64 "integer" (big-endian sextets). `Err(i)` names a bad character.
 /// At most 10 characters (60 bits) are accepted by callers.
 pub(crate) fn b64_to_u64(text: &[u8]) -> Result<u64, usize> {
@@ -144,6 +216,36 @@ mod tests {
         assert_eq!(b64_to_u64(b"__").unwrap(), 4095);
         assert!(u64_to_b64(4096, 2, &mut Vec::new()).is_none());
         assert_eq!(b64_to_u64(b"A=").unwrap_err(), 1);
+    }
+
+    #[test]
+    fn constant_time_alphabet_matches_the_table() {
+        for v in 0..=255u8 {
+            assert_eq!(ct_char_of(v), char_of(v), "sextet {v}");
+        }
+        for c in 0..=255u8 {
+            let want = sextet(c).map_or(-1, i16::from);
+            assert_eq!(ct_sextet(c), want, "byte {c:#04x}");
+        }
+    }
+
+    #[test]
+    fn secret_codec_matches_the_plain_one() {
+        let bytes: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        let bytes = &bytes[..bytes.len() / 3 * 3];
+        let mut plain = Vec::new();
+        encode_into(bytes, &mut plain);
+        let mut secret = Vec::new();
+        encode_secret(bytes, |c| secret.push(c));
+        assert_eq!(secret, plain);
+        let mut back = Vec::new();
+        assert!(decode_secret(&plain, |b| back.push(b)));
+        assert_eq!(back, bytes);
+        for bad in [b'=', b'+', b'/', 0, 0x80, b' '] {
+            let mut text = plain.clone();
+            text[5] = bad;
+            assert!(!decode_secret(&text, |_| {}), "{bad:#04x}");
+        }
     }
 
     #[test]

@@ -44,6 +44,7 @@ mod counter;
 mod error;
 mod indexer;
 mod matter;
+mod secret;
 pub mod stream;
 
 #[cfg(feature = "fuzzing")]
@@ -58,3 +59,4 @@ pub use counter::Counter;
 pub use error::{Error, Result, Table};
 pub use indexer::Indexer;
 pub use matter::Matter;
+pub use secret::{SecretMatter, is_secret_code};

@@ -3,10 +3,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use zeroize::Zeroize as _;
+
 use crate::b64;
 use crate::codec::{Domain, build_qb2, extract_raw, head, qb2_of, qb64_of_qb2};
 use crate::codes::matter::{MatterCode, hard_size};
 use crate::error::{Error, Result, Table};
+use crate::secret::is_secret_code;
 
 /// A CESR primitive: a [`MatterCode`] and its raw value.
 ///
@@ -21,8 +24,11 @@ use crate::error::{Error, Result, Table};
 /// # Ok::<(), dkms_cesr::Error>(())
 /// ```
 ///
-/// `Debug` never shows the value of a private key or seed code; secrets
-/// themselves belong in the crypto layer's zeroizing types, not here.
+/// `Debug` never shows the value of a private key or seed code
+/// ([`is_secret_code`](crate::is_secret_code)), and a `Matter` of such a code
+/// wipes its value when dropped. Its encodings are ordinary buffers, though:
+/// secrets (seeds, private keys, salts) belong in [`SecretMatter`](crate::SecretMatter),
+/// whose every buffer is wiped.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Matter {
     code: MatterCode,
@@ -62,6 +68,59 @@ pub(crate) fn header(buf: &[u8], domain: Domain) -> Result<(MatterCode, usize)> 
     Ok((code, fs))
 }
 
+/// The code `Matter::new` gives a raw value of `raw_len` bytes under `code`:
+/// the code itself for fixed sizes (when the length fits), the family member of
+/// the right lead size and small/big form for variable sizes.
+pub(crate) fn code_for_raw(code: MatterCode, raw_len: usize) -> Result<MatterCode> {
+    match code.sizes().fs {
+        Some(_) => {
+            let rs = code.raw_size().unwrap_or_default();
+            if raw_len != rs {
+                return Err(Error::RawSize { code: code.code(), expected: rs, actual: raw_len });
+            }
+            Ok(code)
+        }
+        None => code.for_raw_len(raw_len).ok_or(Error::RawSize {
+            code: code.code(),
+            expected: (64usize.pow(4) - 1) * 3,
+            actual: raw_len,
+        }),
+    }
+}
+
+/// Full size in text characters of a primitive of `code` holding `raw_len` bytes
+/// (`code` as [`code_for_raw`] returns it).
+pub(crate) fn full_size_of(code: MatterCode, raw_len: usize) -> usize {
+    let s = code.sizes();
+    match s.fs {
+        Some(fs) => fs as usize,
+        None => s.cs() + (raw_len + usize::from(s.ls)) / 3 * 4,
+    }
+}
+
+/// The code characters (hard, then soft for variable sizes) of a primitive of
+/// `code` holding `raw_len` bytes, and how many there are. Only the length of
+/// the value is read, never the value.
+pub(crate) fn code_chars(code: MatterCode, raw_len: usize) -> ([u8; 8], usize) {
+    let mut chars = [b'A'; 8];
+    let s = code.sizes();
+    let hard = code.code().as_bytes();
+    for (slot, c) in chars.iter_mut().zip(hard) {
+        *slot = *c;
+    }
+    let cs = s.cs();
+    if s.is_variable() {
+        let size = (raw_len + usize::from(s.ls)) / 3;
+        let mut soft = Vec::with_capacity(4);
+        // `code_for_raw` guarantees the size fits the soft part.
+        let _ = b64::u64_to_b64(u64::try_from(size).unwrap_or(u64::MAX), usize::from(s.ss), &mut soft);
+        for (slot, c) in chars.iter_mut().skip(hard.len()).zip(&soft) {
+            *slot = *c;
+        }
+    }
+    (chars, cs)
+}
+
 fn unknown(chars: &[u8; 8], n: usize) -> Error {
     Error::UnknownCode {
         table: Table::Matter,
@@ -81,20 +140,7 @@ impl Matter {
     /// [`Error::RawSize`] when the raw value does not fit the code.
     pub fn new(code: MatterCode, raw: impl Into<Vec<u8>>) -> Result<Self> {
         let raw = raw.into();
-        let code = match code.sizes().fs {
-            Some(_) => {
-                let rs = code.raw_size().unwrap_or_default();
-                if raw.len() != rs {
-                    return Err(Error::RawSize { code: code.code(), expected: rs, actual: raw.len() });
-                }
-                code
-            }
-            None => code.for_raw_len(raw.len()).ok_or(Error::RawSize {
-                code: code.code(),
-                expected: (64usize.pow(4) - 1) * 3,
-                actual: raw.len(),
-            })?,
-        };
+        let code = code_for_raw(code, raw.len())?;
         Ok(Self { code, raw })
     }
 
@@ -112,44 +158,24 @@ impl Matter {
 
     /// Takes the raw value.
     #[must_use]
-    pub fn into_raw(self) -> Vec<u8> {
-        self.raw
+    pub fn into_raw(mut self) -> Vec<u8> {
+        // `Matter` wipes secret codes on drop, so the value is moved out, not destructured.
+        core::mem::take(&mut self.raw)
     }
 
     /// Full size in text characters.
     #[must_use]
     pub fn full_size(&self) -> usize {
-        let s = self.code.sizes();
-        match s.fs {
-            Some(fs) => fs as usize,
-            None => s.cs() + (self.raw.len() + usize::from(s.ls)) / 3 * 4,
-        }
-    }
-
-    fn code_chars(&self) -> ([u8; 8], usize) {
-        let mut chars = [b'A'; 8];
-        let s = self.code.sizes();
-        let hard = self.code.code().as_bytes();
-        for (slot, c) in chars.iter_mut().zip(hard) {
-            *slot = *c;
-        }
-        let cs = s.cs();
-        if s.is_variable() {
-            let size = (self.raw.len() + usize::from(s.ls)) / 3;
-            let mut soft = Vec::with_capacity(4);
-            // `new` guarantees the size fits the soft part.
-            let _ = b64::u64_to_b64(u64::try_from(size).unwrap_or(u64::MAX), usize::from(s.ss), &mut soft);
-            for (slot, c) in chars.iter_mut().skip(hard.len()).zip(&soft) {
-                *slot = *c;
-            }
-        }
-        (chars, cs)
+        full_size_of(self.code, self.raw.len())
     }
 
     /// Binary-domain encoding (qb2).
+    ///
+    /// The buffer is an ordinary `Vec`: for private keys, seeds and salts use
+    /// [`SecretMatter`](crate::SecretMatter), whose encodings are wiped.
     #[must_use]
     pub fn qb2(&self) -> Vec<u8> {
-        let (chars, cs) = self.code_chars();
+        let (chars, cs) = code_chars(self.code, self.raw.len());
         build_qb2(chars.get(..cs).unwrap_or_default(), usize::from(self.code.sizes().ls), &self.raw)
     }
 
@@ -160,6 +186,9 @@ impl Matter {
     }
 
     /// Text-domain encoding (qb64).
+    ///
+    /// The temporaries and the result are not wiped: for private keys, seeds and
+    /// salts use [`SecretMatter::qb64`](crate::SecretMatter::qb64).
     #[must_use]
     pub fn qb64(&self) -> String {
         // Base64url output is ASCII.
@@ -223,19 +252,19 @@ impl Matter {
     }
 }
 
+impl Drop for Matter {
+    fn drop(&mut self) {
+        if is_secret_code(self.code) {
+            self.raw.zeroize();
+        }
+    }
+}
+
 impl core::fmt::Debug for Matter {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let secret = matches!(
-            self.code,
-            MatterCode::Ed25519Seed
-                | MatterCode::Ecdsa256k1Seed
-                | MatterCode::Ecdsa256r1Seed
-                | MatterCode::Ed448Seed
-                | MatterCode::X25519Private
-        );
         let mut d = f.debug_struct("Matter");
         d.field("code", &self.code.code());
-        if secret {
+        if is_secret_code(self.code) {
             d.field("raw", &"<redacted>");
         } else {
             d.field("qb64", &self.qb64());

@@ -185,10 +185,8 @@ fn group_lines(g: &Group<'_>, offset: usize, depth: usize, lines: &mut Vec<Line>
         match p {
             Part::Matter(b) => {
                 let m = Matter::decode(b, g.domain).map_err(|e| (pos, e.to_string()))?;
-                let secret = matches!(
-                    m.code(),
-                    MatterCode::Ed25519Seed | MatterCode::Ecdsa256k1Seed | MatterCode::Ecdsa256r1Seed
-                );
+                // Private keys and seeds are named, never printed.
+                let secret = dkms::cesr::is_secret_code(m.code());
                 lines.push(Line {
                     offset: pos,
                     depth: depth + 1,

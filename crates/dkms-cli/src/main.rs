@@ -18,6 +18,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dkms::cesr::Domain;
 use dkms::crypto::secrecy::SecretString;
+use dkms::crypto::secrecy::zeroize::Zeroizing;
 use dkms::crypto::{Algorithm, Tier};
 use dkms::event::primitives::{Digest, Prefix};
 use dkms::event::seal::{Anchor, Seal, Trait};
@@ -197,13 +198,30 @@ struct InceptArgs {
     #[arg(long, value_name = "PREFIX")]
     delegator: Option<String>,
     /// Derive keys from this salt (qb64 `0A…`, keripy-compatible) instead of the OS random generator.
-    #[arg(long)]
-    salt: Option<String>,
+    #[arg(long, value_parser = salt_arg)]
+    salt: Option<SaltArg>,
     /// Argon2id tier for salted keys.
     #[arg(long, value_enum, default_value = "low")]
     tier: TierArg,
     #[command(flatten)]
     anchors: AnchorArgs,
+}
+
+/// A salt given on the command line: held as a [`SecretString`] from the moment clap hands it
+/// over, and never printed by `Debug`.
+#[derive(Clone)]
+struct SaltArg(SecretString);
+
+impl std::fmt::Debug for SaltArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SaltArg(<redacted>)")
+    }
+}
+
+/// Wraps the salt without looking at it. It must not fail: clap would quote the value in its
+/// error. The salt is checked (by a decoder whose errors quote nothing) when it is used.
+fn salt_arg(text: &str) -> std::result::Result<SaltArg, std::convert::Infallible> {
+    Ok(SaltArg(SecretString::from(text)))
 }
 
 #[derive(Args, Debug)]
@@ -292,21 +310,25 @@ fn home(cli: &Cli) -> Result<PathBuf> {
     bail!("no home directory: pass --home or set DKMS_HOME")
 }
 
+/// The passcode. Every `String` that held it is wiped: the secret is copied into an exact-size
+/// [`SecretString`] (`SecretString::from(String)` could reallocate and free an unwiped copy).
 fn passcode(confirm: bool) -> Result<SecretString> {
     if let Ok(p) = std::env::var("DKMS_PASSCODE") {
-        return Ok(SecretString::from(p));
+        let p = Zeroizing::new(p);
+        return Ok(SecretString::from(p.as_str()));
     }
     if !std::io::stdin().is_terminal() {
         bail!("no passcode: set DKMS_PASSCODE (stdin is not a terminal, so keri cannot prompt)");
     }
-    let p = rpassword::prompt_password("keystore passcode: ").context("reading the passcode")?;
+    let p = Zeroizing::new(rpassword::prompt_password("keystore passcode: ").context("reading the passcode")?);
     if confirm {
-        let again = rpassword::prompt_password("repeat the passcode: ").context("reading the passcode")?;
-        if again != p {
+        let again =
+            Zeroizing::new(rpassword::prompt_password("repeat the passcode: ").context("reading the passcode")?);
+        if *again != *p {
             bail!("the passcodes differ");
         }
     }
-    Ok(SecretString::from(p))
+    Ok(SecretString::from(p.as_str()))
 }
 
 fn kdf_params() -> KdfParams {
@@ -567,7 +589,7 @@ fn incept(cli: &Cli, a: &InceptArgs) -> Result<u8> {
         config: a.config.iter().map(|t| Trait::parse(t)).collect(),
         delegator: a.delegator.as_deref().map(|d| Prefix::parse(d, "delegator")).transpose()?,
         anchors: anchors(&a.anchors)?,
-        salt: a.salt.clone().map(SecretString::from),
+        salt: a.salt.as_ref().map(|s| s.0.clone()),
         tier: tier(a.tier),
         pidx: None,
     };
@@ -794,5 +816,31 @@ fn kel(cli: &Cli, k: &KelCommand) -> Result<u8> {
             }
             Ok(0)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+    use clap::Parser as _;
+    use dkms::crypto::secrecy::ExposeSecret as _;
+
+    use super::{Cli, Command};
+
+    const SALT: &str = "0AAwMTIzNDU2Nzg5YWJjZGVm";
+
+    #[test]
+    fn parsed_arguments_never_show_the_salt() {
+        let cli = Cli::try_parse_from(["keri", "incept", "alice", "--salt", SALT, "--tier", "temp"]).unwrap();
+        let dbg = format!("{cli:?} {cli:#?}");
+        assert!(!dbg.contains(SALT) && !dbg.contains(&SALT[2..10]), "{dbg}");
+        assert!(dbg.contains("<redacted>"), "{dbg}");
+        let Command::Incept(a) = &cli.command else { panic!("not incept") };
+        assert_eq!(a.salt.as_ref().unwrap().0.expose_secret(), SALT);
+        // A clap error about another argument does not quote the salt either.
+        let err = Cli::try_parse_from(["keri", "incept", "alice", "--salt", SALT, "--keys", "x"]).unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains(SALT) && !text.contains(&SALT[2..10]), "{text}");
     }
 }

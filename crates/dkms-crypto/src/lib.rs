@@ -13,7 +13,9 @@
 //! * [`Salter`]: keripy's Argon2id derivation of seeds from a salt and a path,
 //!   with its tiers ([`Tier`]).
 //! * Secrets (seeds, salts, private keys) are zeroized on drop, never printed,
-//!   and cross the API as [`secrecy`] types.
+//!   and cross the API as [`secrecy`] types. Their qb64 forms are made and read
+//!   with [`dkms_cesr::SecretMatter`], which wipes every buffer it uses, and no
+//!   error quotes them.
 //! * Ed448 codes are recognised but unusable (keripy 1.1 cannot use them):
 //!   [`Error::UnsupportedAlgorithm`].
 //!

@@ -1,13 +1,13 @@
 //! Salt-based deterministic key derivation, identical to keripy's `Salter`.
 
 use argon2::{Algorithm as Argon2Algorithm, Argon2, Params, Version};
-use dkms_cesr::{Matter, MatterCode};
+use dkms_cesr::{MatterCode, SecretMatter};
 use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
-use zeroize::Zeroize;
+use zeroize::ZeroizeOnDrop;
 
 use crate::algorithm::Algorithm;
 use crate::error::{Error, Result};
-use crate::signer::{Seed, SoftSigner};
+use crate::signer::{Seed, SoftSigner, secret_array, secret_string};
 
 /// A 16-byte salt, zeroized on drop.
 pub type Salt = SecretBox<[u8; 16]>;
@@ -196,30 +196,25 @@ impl Salter {
     ///
     /// # Errors
     /// CESR decoding errors; [`Error::UnexpectedCode`] unless the code is `0A`.
+    ///
+    /// The text is decoded with [`SecretMatter`]: every buffer is wiped and no error
+    /// quotes the input.
     pub fn from_qb64(qb64: &SecretString) -> Result<Self> {
-        let matter = Matter::from_qb64(qb64.expose_secret())?;
+        let matter = SecretMatter::from_qb64(qb64.expose_secret())?;
         if matter.code() != MatterCode::Salt128 {
             return Err(Error::UnexpectedCode { code: matter.code().code(), expected: "salt" });
         }
-        let mut raw = matter.into_raw();
-        let len = raw.len();
-        let mut salt = Salt::default();
-        let copied = <[u8; 16]>::try_from(raw.as_slice()).map(|a| *salt.expose_secret_mut() = a);
-        raw.zeroize();
-        copied.map_err(|_| Error::InvalidLength { what: "salt", expected: 16, actual: len })?;
-        Ok(Self::new(salt))
+        Ok(Self::new(secret_array(matter.expose_raw(), "salt")?))
     }
 
-    /// The salt as a qb64 primitive (`0A…`).
+    /// The salt as a qb64 primitive (`0A…`), encoded with [`SecretMatter`] so that
+    /// no buffer on the way is left unwiped.
     ///
     /// # Errors
     /// None in practice.
     pub fn qb64(&self) -> Result<SecretString> {
-        let matter = Matter::new(MatterCode::Salt128, self.salt.expose_secret().to_vec())?;
-        let text = matter.qb64();
-        let mut raw = matter.into_raw();
-        raw.zeroize();
-        Ok(SecretString::from(text))
+        let matter = SecretMatter::new(MatterCode::Salt128, self.salt.expose_secret())?;
+        Ok(secret_string(matter.qb64()))
     }
 
     /// The default tier.
@@ -271,6 +266,15 @@ impl Salter {
             .collect()
     }
 }
+
+/// The salt is a [`Salt`] (a `SecretBox`), wiped when the salter is dropped.
+impl ZeroizeOnDrop for Salter {}
+
+const _: () = {
+    const fn zeroizes<T: ZeroizeOnDrop>() {}
+    zeroizes::<Salt>();
+    zeroizes::<Salter>();
+};
 
 impl core::fmt::Debug for Salter {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -1,9 +1,9 @@
 //! Signing: the [`Signer`] trait and the in-memory [`SoftSigner`].
 
-use dkms_cesr::{Indexer, Matter};
+use dkms_cesr::{Indexer, Matter, SecretMatter};
 use ed25519_dalek::Signer as _;
 use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::algorithm::Algorithm;
 use crate::error::{Error, Result};
@@ -69,13 +69,38 @@ enum SecretKey {
     Secp256r1(p256::ecdsa::SigningKey),
 }
 
-// The key types wipe themselves on drop.
+// The key types wipe themselves on drop, and so does every type here that holds a secret.
 const _: () = {
-    const fn zeroizes<T: ZeroizeOnDrop>() {}
+    const fn zeroizes<T: ZeroizeOnDrop + ?Sized>() {}
     zeroizes::<ed25519_dalek::SigningKey>();
     zeroizes::<k256::ecdsa::SigningKey>();
     zeroizes::<p256::ecdsa::SigningKey>();
+    zeroizes::<Seed>();
+    zeroizes::<SecretString>();
+    zeroizes::<SecretMatter>();
 };
+
+/// A secret text as a [`SecretString`], without leaving a copy behind: the
+/// allocation is moved when it has no spare capacity (`SecretString::from`
+/// would otherwise reallocate and free the old buffer unwiped), else copied to
+/// an exact-size one while `text` is wiped.
+pub(crate) fn secret_string(mut text: Zeroizing<String>) -> SecretString {
+    if text.len() == text.capacity() {
+        SecretString::from(core::mem::take(&mut *text))
+    } else {
+        SecretString::from(text.as_str())
+    }
+}
+
+/// Copies a decoded secret into a fixed-size, wiped-on-drop box.
+pub(crate) fn secret_array<const N: usize>(raw: &[u8], what: &'static str) -> Result<SecretBox<[u8; N]>> {
+    if raw.len() != N {
+        return Err(Error::InvalidLength { what, expected: N, actual: raw.len() });
+    }
+    let mut out = SecretBox::new(Box::new([0u8; N]));
+    out.expose_secret_mut().copy_from_slice(raw);
+    Ok(out)
+}
 
 /// A software signer holding its private key in memory (keripy `Signer`).
 ///
@@ -142,18 +167,16 @@ impl SoftSigner {
     ///
     /// # Errors
     /// CESR decoding errors, [`Error::UnexpectedCode`] for a non-seed code, then as [`SoftSigner::from_seed`].
+    ///
+    /// The text is decoded with [`SecretMatter`]: every buffer is wiped and no error
+    /// quotes the input.
     pub fn from_qb64(seed: &SecretString, transferable: bool) -> Result<Self> {
-        let matter = Matter::from_qb64(seed.expose_secret())?;
+        let matter = SecretMatter::from_qb64(seed.expose_secret())?;
         let code = matter.code();
         let algorithm =
             Algorithm::from_seed_code(code).ok_or(Error::UnexpectedCode { code: code.code(), expected: "seed" })?;
         let algorithm = algorithm.supported(code.code())?;
-        let mut raw = matter.into_raw();
-        let len = raw.len();
-        let mut seed = Seed::default();
-        let copied = <[u8; 32]>::try_from(raw.as_slice()).map(|a| *seed.expose_secret_mut() = a);
-        raw.zeroize();
-        copied.map_err(|_| Error::InvalidLength { what: "seed", expected: 32, actual: len })?;
+        let seed: Seed = secret_array(matter.expose_raw(), "seed")?;
         Self::from_seed(algorithm, &seed, transferable)
     }
 
@@ -188,7 +211,7 @@ impl SoftSigner {
         let mut seed = Seed::default();
         let out = seed.expose_secret_mut();
         match &self.key {
-            SecretKey::Ed25519(k) => *out = k.to_bytes(),
+            SecretKey::Ed25519(k) => out.copy_from_slice(k.as_bytes()),
             SecretKey::Secp256k1(k) => {
                 let mut b = k.to_bytes();
                 out.copy_from_slice(b.as_slice());
@@ -203,17 +226,15 @@ impl SoftSigner {
         seed
     }
 
-    /// The seed as a qb64 primitive (`A…`, `J…`, `Q…`; keripy `Signer.qb64`).
+    /// The seed as a qb64 primitive (`A…`, `J…`, `Q…`; keripy `Signer.qb64`),
+    /// encoded with [`SecretMatter`] so that no buffer on the way is left unwiped.
     ///
     /// # Errors
     /// None in practice.
     pub fn seed_qb64(&self) -> Result<SecretString> {
         let seed = self.seed();
-        let matter = Matter::new(self.algorithm().seed_code(), seed.expose_secret().to_vec())?;
-        let text = matter.qb64();
-        let mut raw = matter.into_raw();
-        raw.zeroize();
-        Ok(SecretString::from(text))
+        let matter = SecretMatter::new(self.algorithm().seed_code(), seed.expose_secret())?;
+        Ok(secret_string(matter.qb64()))
     }
 }
 

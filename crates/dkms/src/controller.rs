@@ -33,7 +33,7 @@ use dkms_event::threshold::Threshold;
 use dkms_kel::{Config, EscrowKind, Kevery, KeyState, Logged, Outcome, Report};
 use dkms_store::Store;
 use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Error, Result};
 use crate::keystore::Keystore;
@@ -301,6 +301,20 @@ impl Drop for Record {
     }
 }
 
+/// A writer that counts bytes and keeps none of them.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn algorithm_from_name(name: &str) -> Option<Algorithm> {
     Algorithm::SUPPORTED.iter().copied().find(|a| a.name().eq_ignore_ascii_case(name))
 }
@@ -327,7 +341,8 @@ fn seeds_of(signers: &[SoftSigner]) -> Result<Vec<String>> {
 }
 
 fn signers_of(seeds: &[String]) -> Result<Vec<SoftSigner>> {
-    seeds.iter().map(|s| Ok(SoftSigner::from_qb64(&SecretString::from(s.clone()), true)?)).collect()
+    // `SecretString::from(&str)` makes an exact-size copy that is wiped on drop.
+    seeds.iter().map(|s| Ok(SoftSigner::from_qb64(&SecretString::from(s.as_str()), true)?)).collect()
 }
 
 fn verkey_of(s: &SoftSigner) -> Result<Verkey> {
@@ -360,6 +375,22 @@ pub struct Controller {
     config: Config,
     home: Option<PathBuf>,
 }
+
+/// The controller's only secret is its [`Keystore`]'s record key, wiped when the keystore is
+/// dropped; seeds and salts are read from the keystore for each operation and wiped after it.
+impl ZeroizeOnDrop for Controller {}
+
+/// [`Record`]'s `Drop` wipes its seeds and salt.
+impl ZeroizeOnDrop for Record {}
+
+const _: () = {
+    const fn zeroizes<T: ZeroizeOnDrop>() {}
+    zeroizes::<Keystore>();
+    zeroizes::<Record>();
+    zeroizes::<Controller>();
+    zeroizes::<SoftSigner>();
+    zeroizes::<Salter>();
+};
 
 impl core::fmt::Debug for Controller {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -480,9 +511,14 @@ impl Controller {
     }
 
     fn write_record(&self, rec: &Record) -> Result<()> {
-        let bytes = Zeroizing::new(
-            serde_json::to_vec(rec).map_err(|e| Error::invalid("record", format!("cannot serialize: {e}")))?,
-        );
+        let err = |e: serde_json::Error| Error::invalid("record", format!("cannot serialize: {e}"));
+        // The JSON holds seeds and the salt. A growing `Vec` would free unwiped copies of it as
+        // it reallocates, so it is serialized twice: once to learn its size, once into a wiping
+        // buffer of exactly that size.
+        let mut size = ByteCount(0);
+        serde_json::to_writer(&mut size, rec).map_err(err)?;
+        let mut bytes = Zeroizing::new(Vec::with_capacity(size.0));
+        serde_json::to_writer(&mut *bytes, rec).map_err(err)?;
         self.keystore()?.put(&format!("{RECORD_PREFIX}{}", rec.alias), &bytes)
     }
 
@@ -527,7 +563,7 @@ impl Controller {
         match &rec.salt {
             Some(salt) => {
                 let tier = rec.tier.as_deref().and_then(tier_from_name).unwrap_or(Tier::Low);
-                let salter = Salter::from_qb64(&SecretString::from(salt.clone()))?.with_tier(tier);
+                let salter = Salter::from_qb64(&SecretString::from(salt.as_str()))?.with_tier(tier);
                 (0..count as u64)
                     .map(|i| {
                         let path = format!("{:x}{ridx:x}{:x}", rec.pidx, kidx.saturating_add(i));

@@ -48,10 +48,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use argon2::{Algorithm as Argon2Algorithm, Argon2, Params, Version};
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use chacha20poly1305::{AeadInOut, KeyInit, Tag, XChaCha20Poly1305, XNonce};
 use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretSlice, SecretString};
 use serde::{Deserialize, Serialize};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Error, Result};
 
@@ -59,6 +59,7 @@ const HEADER: &str = "header.json";
 const RECORDS: &str = "records";
 const MAGIC: &[u8; 8] = b"DKMSREC1";
 const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
 const FORMAT: &str = "dkms-keystore";
 const VERSION: u32 = 1;
 const VERIFIER_PLAINTEXT: &[u8] = b"dkms keystore passcode verifier v1";
@@ -150,6 +151,16 @@ pub struct Keystore {
     key: SecretBox<[u8; 32]>,
     params: KdfParams,
 }
+
+/// The record key is a `SecretBox`, wiped when the keystore is dropped.
+impl ZeroizeOnDrop for Keystore {}
+
+const _: () = {
+    const fn zeroizes<T: ZeroizeOnDrop>() {}
+    zeroizes::<SecretBox<[u8; 32]>>();
+    zeroizes::<SecretSlice<u8>>();
+    zeroizes::<Keystore>();
+};
 
 impl core::fmt::Debug for Keystore {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -378,16 +389,21 @@ impl Keystore {
     }
 }
 
+/// `nonce ‖ ciphertext ‖ tag`. The plaintext is copied once, into a buffer of the final
+/// size that is encrypted in place (so never reallocated) and wiped if encryption fails.
 fn seal(key: &SecretBox<[u8; 32]>, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
     let cipher = XChaCha20Poly1305::new_from_slice(key.expose_secret()).map_err(|_| Error::Kdf("key length".into()))?;
     let nonce_bytes: [u8; NONCE_LEN] = random()?;
-    let nonce = XNonce::from(nonce_bytes);
-    let ct =
-        cipher.encrypt(&nonce, Payload { msg: plaintext, aad }).map_err(|_| Error::Kdf("encryption failed".into()))?;
-    let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
-    out.extend_from_slice(&nonce_bytes);
-    out.extend_from_slice(&ct);
-    Ok(out)
+    let mut buf = Zeroizing::new(Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN));
+    buf.extend_from_slice(&nonce_bytes);
+    buf.extend_from_slice(plaintext);
+    let body = buf.get_mut(NONCE_LEN..).unwrap_or_default();
+    let tag = cipher
+        .encrypt_inout_detached(&XNonce::from(nonce_bytes), aad, body.into())
+        .map_err(|_| Error::Kdf("encryption failed".into()))?;
+    buf.extend_from_slice(&tag);
+    // Ciphertext from here on: hand the allocation out, the emptied `buf` has nothing to wipe.
+    Ok(core::mem::take(&mut *buf))
 }
 
 /// Reads and checks a header file's bytes: format, version, algorithms, parameters, salt and verifier.
@@ -429,10 +445,18 @@ pub mod fuzzing {
     }
 }
 
+/// Opens `nonce ‖ ciphertext ‖ tag`; `None` unless it authenticates. The tag is checked
+/// before anything is decrypted; the plaintext is decrypted in place in a buffer of its exact
+/// size, which becomes the returned secret without a reallocation (one would free an unwiped
+/// copy) and is wiped if anything fails.
 fn open_sealed(key: &SecretBox<[u8; 32]>, sealed: &[u8], aad: &[u8]) -> Option<SecretSlice<u8>> {
     let cipher = XChaCha20Poly1305::new_from_slice(key.expose_secret()).ok()?;
-    let (nonce, ct) = sealed.split_at_checked(NONCE_LEN)?;
+    let (nonce, rest) = sealed.split_at_checked(NONCE_LEN)?;
+    let (ct, tag) = rest.split_at_checked(rest.len().checked_sub(TAG_LEN)?)?;
     let nonce: [u8; NONCE_LEN] = nonce.try_into().ok()?;
-    let pt = cipher.decrypt(&XNonce::from(nonce), Payload { msg: ct, aad }).ok()?;
-    Some(SecretSlice::from(pt))
+    let tag = Tag::try_from(tag).ok()?;
+    let mut pt = Zeroizing::new(Vec::with_capacity(ct.len()));
+    pt.extend_from_slice(ct);
+    cipher.decrypt_inout_detached(&XNonce::from(nonce), aad, pt.as_mut_slice().into(), &tag).ok()?;
+    Some(SecretSlice::from(core::mem::take(&mut *pt)))
 }
