@@ -1130,13 +1130,13 @@ impl Kevery {
             self.ops.push(Op::PutEvent { said: q.clone(), raw: logged.message.raw().to_vec() });
             self.ops.push(Op::AppendKel { prefix: prefix.clone(), sn: state.sn, said: q.clone(), at: now });
             let items = |v: &[Indexer]| v.iter().map(Indexer::qb64).collect::<Vec<_>>();
-            self.ops.push(Op::Attach {
+            self.ops.push(Op::SetAttach {
                 kind: AttachmentKind::ControllerSigs,
                 said: q.clone(),
                 items: items(&logged.sigs),
             });
             if !logged.wigs.is_empty() {
-                self.ops.push(Op::Attach {
+                self.ops.push(Op::SetAttach {
                     kind: AttachmentKind::WitnessSigs,
                     said: q.clone(),
                     items: items(&logged.wigs),
@@ -1144,7 +1144,7 @@ impl Kevery {
             }
             if !logged.receipts.is_empty() {
                 let r = logged.receipts.iter().map(|(k, c)| couple_item(k, c)).collect();
-                self.ops.push(Op::Attach { kind: AttachmentKind::Receipts, said: q.clone(), items: r });
+                self.ops.push(Op::SetAttach { kind: AttachmentKind::Receipts, said: q.clone(), items: r });
             }
             let t: Vec<String> = logged
                 .trans_receipts
@@ -1152,7 +1152,7 @@ impl Kevery {
                 .flat_map(|g| g.sigs.iter().filter_map(|s| quadruple_item(g, s).ok()))
                 .collect();
             if !t.is_empty() {
-                self.ops.push(Op::Attach { kind: AttachmentKind::TransReceipts, said: q, items: t });
+                self.ops.push(Op::SetAttach { kind: AttachmentKind::TransReceipts, said: q, items: t });
             }
             self.dirty.insert(prefix.clone());
         }

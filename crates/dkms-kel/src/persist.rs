@@ -19,13 +19,46 @@ use crate::state::KeyState;
 /// One recorded change.
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
-    AppendKel { prefix: String, sn: u128, said: String, at: u64 },
-    PutEvent { said: String, raw: Vec<u8> },
-    Attach { kind: AttachmentKind, said: String, items: Vec<String> },
-    PutState { prefix: String, blob: Vec<u8> },
-    PutEscrow { key: EscrowKey, at: u64, blob: Vec<u8> },
-    DeleteEscrow { key: EscrowKey },
-    PutDuplicate { prefix: String, sn: u128, said: String, event: Vec<u8>, attachments: Vec<u8> },
+    AppendKel {
+        prefix: String,
+        sn: u128,
+        said: String,
+        at: u64,
+    },
+    PutEvent {
+        said: String,
+        raw: Vec<u8>,
+    },
+    Attach {
+        kind: AttachmentKind,
+        said: String,
+        items: Vec<String>,
+    },
+    /// The complete list of a newly accepted event (no read of an old list).
+    SetAttach {
+        kind: AttachmentKind,
+        said: String,
+        items: Vec<String>,
+    },
+    PutState {
+        prefix: String,
+        blob: Vec<u8>,
+    },
+    PutEscrow {
+        key: EscrowKey,
+        at: u64,
+        blob: Vec<u8>,
+    },
+    DeleteEscrow {
+        key: EscrowKey,
+    },
+    PutDuplicate {
+        prefix: String,
+        sn: u128,
+        said: String,
+        event: Vec<u8>,
+        attachments: Vec<u8>,
+    },
 }
 
 pub(crate) fn store_err(e: impl std::fmt::Display) -> Error {
@@ -135,6 +168,9 @@ fn apply(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
             Op::PutEvent { said, raw } => w.put_event(said, raw).map_err(store_err)?,
             Op::Attach { kind, said, items } => {
                 w.add_attachments(*kind, said, items).map_err(store_err)?;
+            }
+            Op::SetAttach { kind, said, items } => {
+                w.set_attachments(*kind, said, items).map_err(store_err)?;
             }
             Op::PutState { prefix, blob } => w.put_state(prefix, blob).map_err(store_err)?,
             Op::PutEscrow { key, at, blob } => w.put_escrow(key, *at, blob).map_err(store_err)?,

@@ -396,6 +396,17 @@ pub trait WriteTxn: ReadTxn {
     /// An invalid SAID, a corrupt record or a backend failure.
     fn add_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<usize>;
 
+    /// Replaces an event's list of `kind` with `items` (duplicates dropped, order kept;
+    /// an empty list removes it), without reading the old list: for an event whose
+    /// attachments the caller has complete, such as one it has just accepted.
+    ///
+    /// # Errors
+    /// An invalid SAID, an item that cannot be stored or a backend failure.
+    fn set_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<()> {
+        self.delete_attachments(kind, said)?;
+        self.add_attachments(kind, said, items).map(|_| ())
+    }
+
     /// Removes an event's attachments of `kind`. Returns whether there were any.
     ///
     /// # Errors

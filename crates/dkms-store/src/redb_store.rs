@@ -179,7 +179,7 @@ impl RedbStore {
 impl Store for RedbStore {
     fn read(&self) -> Result<Box<dyn ReadTxn + '_>> {
         let txn = self.db.begin_read().map_err(|e| backend("begin read", e))?;
-        Ok(Box::new(Txn(RedbRead(txn))))
+        Ok(Box::new(Txn(RedbRead(txn), Default::default())))
     }
 
     fn write_with(&self, durability: Durability) -> Result<Box<dyn WriteTxn + '_>> {
@@ -189,7 +189,7 @@ impl Store for RedbStore {
             Durability::Deferred => redb::Durability::None,
         };
         txn.set_durability(d).map_err(|e| backend("set durability", e))?;
-        Ok(Box::new(Txn(RedbWrite(txn))))
+        Ok(Box::new(Txn(RedbWrite(txn), Default::default())))
     }
 
     fn flush(&self) -> Result<()> {
