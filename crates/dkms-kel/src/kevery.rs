@@ -15,6 +15,7 @@ use dkms_store::{AttachmentKind, Durability, Store};
 
 use crate::error::{Error, Result};
 use crate::persist::{Op, couple_item, escrow_blob, escrow_key, quadruple_item, store_err};
+use crate::pipeline::Item;
 use crate::state::{KeyState, witness_verfers};
 use crate::verify;
 
@@ -177,6 +178,8 @@ pub struct Kevery {
     /// Identifiers whose key state changed since the last commit (written once per commit).
     dirty: std::collections::BTreeSet<String>,
     durability: Durability,
+    /// Verdicts computed ahead (parallel ingest) for the message being processed.
+    pre: Option<crate::pipeline::Preverified>,
 }
 
 /// The store behind a validator (kept opaque so `Kevery` can stay `Debug`).
@@ -523,10 +526,11 @@ impl Kevery {
     pub fn ingest(&mut self, bytes: &[u8], now: u64) -> Report {
         let mut run = Run::new(self.escrow_count);
         for framed in Framer::new().messages(bytes) {
-            match framed {
-                Ok(f) => self.ingest_framed(&f, 0, now, &mut run),
-                Err(e) => run.framing_error(e, 0),
-            }
+            let item = match framed {
+                Ok(f) => crate::pipeline::parse(&f, 0),
+                Err(error) => Item::Framing { error, base: 0 },
+            };
+            self.ingest_item(item, now, &mut run);
         }
         self.finish(run, bytes.len())
     }
@@ -536,72 +540,72 @@ impl Kevery {
     ///
     /// # Errors
     /// Only I/O errors of the reader; everything about the stream is in the report.
-    pub fn ingest_reader(&mut self, mut reader: impl std::io::Read, now: u64) -> std::io::Result<Report> {
-        let framer = Framer::new();
+    pub fn ingest_reader(&mut self, reader: impl std::io::Read, now: u64) -> std::io::Result<Report> {
         let mut run = Run::new(self.escrow_count);
-        let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-        let mut base = 0usize; // stream offset of buf[0]
-        let mut eof = false;
-        let mut chunk = vec![0u8; 1 << 16];
-        // After an error, bytes are skipped (not framed) until a message body starts.
-        let mut resyncing = false;
-        loop {
-            if resyncing {
-                let next = framer.resync(&buf, 0);
-                buf.drain(..next);
-                base += next;
-                if buf.is_empty() {
-                    if eof {
-                        break;
-                    }
-                    let n = reader.read(&mut chunk)?;
-                    eof = n == 0;
-                    buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-                    continue;
-                }
-                resyncing = false;
-            }
-            match framer.next_message(&buf, eof) {
-                Ok(dkms_cesr::stream::Status::Done(m, used)) => {
-                    self.ingest_framed(&m, base, now, &mut run);
-                    buf.drain(..used);
-                    base += used;
-                }
-                Ok(dkms_cesr::stream::Status::Incomplete(_)) if !eof => {
-                    let n = reader.read(&mut chunk)?;
-                    eof = n == 0;
-                    buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-                }
-                Ok(dkms_cesr::stream::Status::Incomplete(needed)) => {
-                    if !buf.is_empty() {
-                        run.framing_error(dkms_cesr::Error::Incomplete { offset: 0, needed }, base);
-                    }
-                    break;
-                }
-                Err(e) => {
-                    let at = e.offset().unwrap_or(0);
-                    run.framing_error(e, base);
-                    // Skip past the error, then to the next real message start.
-                    let skip = at.max(1).min(buf.len());
-                    buf.drain(..skip);
-                    base += skip;
-                    resyncing = true;
-                }
-            }
+        let mut source = crate::pipeline::Source::new(reader);
+        while let Some(item) = source.next_item()? {
+            self.ingest_item(item, now, &mut run);
         }
-        Ok(self.finish(run, base))
+        Ok(self.finish(run, source.offset()))
     }
 
-    fn ingest_framed(&mut self, framed: &dkms_cesr::stream::Message<'_>, base: usize, now: u64, run: &mut Run) {
-        let offset = base + framed.body.offset;
-        let signed = match SignedMessage::from_framed(framed) {
-            Ok(s) => s,
-            Err(e) => {
+    /// As [`Kevery::ingest`], with controller signatures verified on `threads` worker threads
+    /// ahead of the ordered checks, which stay on this thread (as do commits). The outcome is
+    /// exactly that of [`Kevery::ingest`]: a worker's verdict is used only where it was
+    /// computed with the very key the rules select, otherwise the signature is verified here.
+    /// `threads` of 0 or 1 is [`Kevery::ingest`].
+    ///
+    /// ```
+    /// # use dkms_kel::Kevery;
+    /// let wire = br#"{"v":"KERI10JSON00012b_","t":"icp","d":"EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C","i":"EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C","s":"0","kt":"1","k":["DFs8BBx86uytIM0D2BhsE5rrqVIT8ef8mflpNceHo4XH"],"nt":"1","n":["EIf-ENw7PrM52w4H-S7NGU2qVIfraXVIlV9hEAaMHg7W"],"bt":"0","b":[],"c":[],"a":[]}-AABAAAPitVKfl6dG9dY4-7Ppg5tAANHsqEUptTfR05wLb0fbmKFt4DbZdBNjJaCDrEc7kAIqbLsCMCKf26-Onxz-DoP"#;
+    /// let report = Kevery::default().ingest_parallel(wire, 0, 2);
+    /// assert_eq!(report.accepted, 1);
+    /// ```
+    pub fn ingest_parallel(&mut self, bytes: &[u8], now: u64, threads: usize) -> Report {
+        if threads <= 1 {
+            return self.ingest(bytes, now);
+        }
+        match self.ingest_reader_parallel(bytes, now, threads) {
+            Ok(report) => report,
+            // Reading a byte slice cannot fail; should a thread fail, say so in the report.
+            Err(e) => Report { errors: vec![(0, "io", e.to_string())], ..Report::default() },
+        }
+    }
+
+    /// As [`Kevery::ingest_reader`], verifying controller signatures on `threads` worker
+    /// threads (see [`Kevery::ingest_parallel`]). Memory stays bounded: the reader thread
+    /// runs at most a few batches of 64 messages ahead of this one.
+    ///
+    /// # Errors
+    /// Only I/O errors of the reader; messages read before the error have been processed.
+    pub fn ingest_reader_parallel(
+        &mut self,
+        reader: impl std::io::Read + Send,
+        now: u64,
+        threads: usize,
+    ) -> std::io::Result<Report> {
+        if threads <= 1 {
+            return self.ingest_reader(reader, now);
+        }
+        let keys = self.states.iter().map(|(p, s)| (p.clone(), s.verfers.clone())).collect();
+        let mut run = Run::new(self.escrow_count);
+        let end = crate::pipeline::run(reader, keys, threads, |planned| {
+            self.pre = planned.pre;
+            self.ingest_item(planned.item, now, &mut run);
+            self.pre = None;
+        })?;
+        Ok(self.finish(run, end))
+    }
+
+    fn ingest_item(&mut self, item: Item, now: u64, run: &mut Run) {
+        let (offset, signed) = match item {
+            Item::Framing { error, base } => return run.framing_error(error, base),
+            Item::Message { offset, parsed: Err(err) } => {
                 run.report.rejected += 1;
-                let err = Error::from(e);
                 run.report.errors.push((offset, err.kind(), err.to_string()));
                 return;
             }
+            Item::Message { offset, parsed: Ok(signed) } => (offset, signed),
         };
         let (outcome, drained) = self.process_counting(signed, now);
         run.drained += drained;
@@ -659,6 +663,8 @@ impl Kevery {
             receipts_folded = n;
             outcome = self.apply(&signed, now);
         }
+        // Verdicts computed ahead belong to this message only, not to what it unblocks.
+        self.pre = None;
         match &outcome {
             Outcome::Escrowed(kind) => {
                 if let Err(e) = self.escrow(*kind, signed, now, receipts_folded) {
@@ -867,6 +873,7 @@ impl Kevery {
                         prefix,
                         sn,
                         "witnesses",
+                        None,
                     )
                     .unwrap_or_default();
                     let added = add_witness_sigs(logged, &valid);
@@ -889,7 +896,15 @@ impl Kevery {
         prefix: &str,
         sn: u128,
     ) -> Result<Vec<Indexer>> {
-        let valid = verify::indexed(sm.message.raw(), verfers, &sm.attachments.controller_sigs, prefix, sn, "keys")?;
+        let valid = verify::indexed(
+            sm.message.raw(),
+            verfers,
+            &sm.attachments.controller_sigs,
+            prefix,
+            sn,
+            "keys",
+            self.pre.as_ref(),
+        )?;
         if valid.is_empty() {
             return Err(Error::NoValidSignature { prefix: prefix.to_owned(), sn });
         }
@@ -906,8 +921,15 @@ impl Kevery {
         verfers: &[Verfer],
         toad: u64,
     ) -> Result<Option<Vec<Indexer>>> {
-        let wigs =
-            verify::indexed(sm.message.raw(), verfers, &sm.attachments.witness_sigs, &prefix.qb64(), sn, "witnesses")?;
+        let wigs = verify::indexed(
+            sm.message.raw(),
+            verfers,
+            &sm.attachments.witness_sigs,
+            &prefix.qb64(),
+            sn,
+            "witnesses",
+            None,
+        )?;
         let mut wigs = wigs;
         // Non-transferable receipt couples from witnesses count as their indexed signatures.
         for (key, cigar) in &sm.attachments.nontrans_receipts {
@@ -1199,8 +1221,15 @@ impl Kevery {
             // The validator's establishment event may not have arrived yet.
             return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
         }
-        let wigs =
-            verify::indexed(&raw, &logged.witness_verfers, &sm.attachments.witness_sigs, &prefix, r.sn, "witnesses")?;
+        let wigs = verify::indexed(
+            &raw,
+            &logged.witness_verfers,
+            &sm.attachments.witness_sigs,
+            &prefix,
+            r.sn,
+            "witnesses",
+            None,
+        )?;
         applied |= !wigs.is_empty();
         let mut new_wigs = add_witness_sigs(logged, &wigs);
         let mut new_receipts = Vec::new();
@@ -1285,7 +1314,9 @@ impl Kevery {
                 _ => continue,
             };
             let verfers = crate::state::verfers(keys);
-            let Ok(valid) = verify::indexed(raw, &verfers, &g.sigs, &g.prefix.qb64(), g.sn, "keys") else { continue };
+            let Ok(valid) = verify::indexed(raw, &verfers, &g.sigs, &g.prefix.qb64(), g.sn, "keys", None) else {
+                continue;
+            };
             let kt = match est.body() {
                 Body::Inception(b) => &b.kt,
                 Body::Rotation(b) => &b.kt,

@@ -4,6 +4,7 @@
 mod interop;
 mod keripy_scenarios;
 mod keripy_streams;
+mod parallel;
 mod persistence;
 mod properties;
 mod rules;
