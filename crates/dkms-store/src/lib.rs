@@ -67,7 +67,7 @@ pub use error::{Error, Result};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 #[cfg(feature = "redb")]
-pub use redb_store::RedbStore;
+pub use redb_store::{DEFAULT_CACHE_BYTES, RedbStore};
 
 /// The schema version this build writes. Stores with a newer version are refused
 /// ([`Error::SchemaTooNew`]); older ones from [`OLDEST_MIGRATABLE_SCHEMA`] on are migrated at open.
