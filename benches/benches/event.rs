@@ -1,5 +1,6 @@
-//! Message-layer benches: build + serialize + SAID per event, and parse + SAID check per
-//! event, each next to the bare cost (blake3 of the body + serde_json of the same map).
+//! Message-layer benches: build + serialize + SAID per event, parse + SAID check per event,
+//! and the whole signed message (body and attachments) after framing, each next to the bare
+//! cost (blake3 of the body + serde_json of the same map).
 #![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "bench setup on fixed, committed inputs")]
 
@@ -10,6 +11,7 @@ use dkms_cesr::stream::Framer;
 use dkms_event::builder::{Incept, Interact};
 use dkms_event::message::Message;
 use dkms_event::primitives::{Digest, Prefix, Verkey};
+use dkms_event::signed::SignedMessage;
 
 const KEL_TEXT: &[u8] = include_bytes!("../../crates/dkms-cesr/tests/vectors/keripy-1.1.17/streams/kel_single.cesr");
 
@@ -52,6 +54,17 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("parse_said_verify/icp", |bch| bch.iter(|| Message::parse(black_box(&icp_raw)).expect("parses")));
     g.bench_function("parse_said_verify/ixn", |bch| bch.iter(|| Message::parse(black_box(&ixn_raw)).expect("parses")));
+    // The whole message as ingest reads it after framing: body (strict parse + SAID) and
+    // every attachment group (signatures decoded).
+    let framed: Vec<_> = Framer::new().messages(KEL_TEXT).map(|m| m.expect("vector frames")).collect();
+    let icp_framed = framed.first().expect("icp");
+    let ixn_framed = framed.last().expect("ixn");
+    g.bench_function("parse_signed/icp", |bch| {
+        bch.iter(|| SignedMessage::from_framed(black_box(icp_framed)).expect("parses"))
+    });
+    g.bench_function("parse_signed/ixn", |bch| {
+        bch.iter(|| SignedMessage::from_framed(black_box(ixn_framed)).expect("parses"))
+    });
     // The floor: what any implementation must do — JSON parse and one blake3 of the body.
     g.bench_function("bare_json_parse_blake3/icp", |bch| {
         bch.iter(|| {

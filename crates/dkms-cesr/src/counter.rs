@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::b64;
-use crate::codec::{Domain, head, pack_sextets};
+use crate::codec::{Domain, head_into, pack_sextets};
 use crate::codes::counter::{CesrVersion, CounterEntry, CounterKind, CounterTable};
 use crate::error::{Error, Result, Table};
 
@@ -135,20 +135,23 @@ impl Counter {
     /// [`Error::Incomplete`] when `buf` ends early, [`Error::UnknownCode`],
     /// [`Error::UnexpectedOpCode`] or [`Error::InvalidBase64`].
     pub fn parse_with(table: &CounterTable, buf: &[u8], domain: Domain) -> Result<(Self, usize)> {
-        let first = head(buf, domain, 2)?;
+        // The code is read in steps (selector, hard part, count), each character checked once.
+        let mut chars = [b'A'; 8];
+        head_into(buf, domain, 0, 2, &mut chars)?;
         let unknown = |chars: &[u8; 8], n: usize| Error::UnknownCode {
             table: Table::Counter,
             code: String::from_utf8_lossy(chars.get(..n).unwrap_or_default()).into_owned(),
             offset: 0,
         };
-        if first[0] == b'_' {
+        let [c0, c1, ..] = chars;
+        if c0 == b'_' {
             return Err(Error::UnexpectedOpCode { expected: Table::Counter, offset: 0 });
         }
-        let hs = table.hard_size([first[0], first[1]]).ok_or_else(|| unknown(&first, 2))?;
-        let chars = head(buf, domain, hs)?;
+        let hs = table.hard_size([c0, c1]).ok_or_else(|| unknown(&chars, 2))?;
+        head_into(buf, domain, 2, hs, &mut chars)?;
         let entry = table.lookup(chars.get(..hs).unwrap_or_default()).ok_or_else(|| unknown(&chars, hs))?;
         let fs = entry.fs();
-        let chars = head(buf, domain, fs)?;
+        head_into(buf, domain, hs, fs, &mut chars)?;
         let soft = chars.get(hs..fs).unwrap_or_default();
         let count = b64::b64_to_u64(soft)
             .map_err(|i| Error::InvalidBase64 { offset: hs + i, byte: soft.get(i).copied().unwrap_or_default() })?;

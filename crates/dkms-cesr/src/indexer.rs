@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::b64;
-use crate::codec::{Domain, build_qb2, extract_raw, head, qb2_of, qb64_of_qb2};
+use crate::codec::{Domain, build_qb2, extract_raw, head_into, qb2_of, qb64_of_qb2};
 use crate::codes::indexer::{IndexKind, IndexerCode, hard_size};
 use crate::error::{Error, Result, Table};
 
@@ -40,27 +40,30 @@ struct Header {
 }
 
 fn header(buf: &[u8], domain: Domain) -> Result<Header> {
-    let first = head(buf, domain, 1)?;
-    match first[0] {
+    // The code is read in steps (selector, hard part, soft part), each character checked once.
+    let mut chars = [b'A'; 8];
+    head_into(buf, domain, 0, 1, &mut chars)?;
+    let [c0, ..] = chars;
+    match c0 {
         b'-' => return Err(Error::UnexpectedCounter { expected: Table::Indexer, offset: 0 }),
         b'_' => return Err(Error::UnexpectedOpCode { expected: Table::Indexer, offset: 0 }),
         _ => {}
     }
-    let hs = usize::from(hard_size(first[0]));
+    let hs = usize::from(hard_size(c0));
     let unknown = |chars: &[u8; 8], n: usize| Error::UnknownCode {
         table: Table::Indexer,
         code: String::from_utf8_lossy(chars.get(..n).unwrap_or_default()).into_owned(),
         offset: 0,
     };
     if hs == 0 {
-        return Err(unknown(&first, 1));
+        return Err(unknown(&chars, 1));
     }
-    let chars = head(buf, domain, hs)?;
+    head_into(buf, domain, 1, hs, &mut chars)?;
     let code = IndexerCode::from_hard(chars.get(..hs).unwrap_or_default()).ok_or_else(|| unknown(&chars, hs))?;
     let s = code.sizes();
     let cs = s.cs();
     let ms = s.ms();
-    let chars = head(buf, domain, cs)?;
+    head_into(buf, domain, hs, cs, &mut chars)?;
     let int = |from: usize, to: usize| -> Result<u32> {
         let text = chars.get(from..to).unwrap_or_default();
         let v = b64::b64_to_u64(text)

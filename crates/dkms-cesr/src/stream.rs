@@ -213,8 +213,6 @@ impl Default for Framer {
 /// Most nesting of groups inside groups (v1 needs 3: `-V` › `-K` › `-J` › `-F` › `-A`).
 const MAX_DEPTH: usize = 6;
 
-type Sink<'s, 'a> = &'s mut dyn FnMut(Part<'a>);
-
 impl Framer {
     /// A CESR 1.0 framer with default [`Limits`].
     #[must_use]
@@ -320,6 +318,11 @@ impl Framer {
                         });
                     }
                     g.offset = pos;
+                    if attachments.capacity() == 0 {
+                        // Most messages carry one or two groups: size for that up front
+                        // (a direct allocation, cheaper than the amortised growth path).
+                        attachments = Vec::with_capacity(2);
+                    }
                     attachments.push(g);
                     pos += n;
                 }
@@ -380,17 +383,16 @@ impl Framer {
         depth: usize,
         allowed: Option<&'static [CounterKind]>,
     ) -> Result<(Group<'a>, usize)> {
-        let (g, n) = self.group_visit(buf, domain, depth, allowed, &mut |_| {})?;
-        Ok((g, n))
+        self.group_visit(buf, domain, depth, allowed, &mut |_| {})
     }
 
-    fn group_visit<'a>(
+    fn group_visit<'a, S: FnMut(Part<'a>)>(
         &self,
         buf: &'a [u8],
         domain: Domain,
         depth: usize,
         allowed: Option<&'static [CounterKind]>,
-        sink: Sink<'_, 'a>,
+        sink: &mut S,
     ) -> Result<(Group<'a>, usize)> {
         let (counter, mut pos) = Counter::parse_with(self.table, buf, domain)?;
         let entry = counter.entry();
@@ -460,7 +462,7 @@ impl Framer {
     /// Frames one item (a sequence of elements) at `pos`; returns the new position.
     /// `remaining` (items left, this one included) sharpens the `Incomplete` estimate.
     #[allow(clippy::too_many_arguments, reason = "internal recursion helper")]
-    fn item<'a>(
+    fn item<'a, S: FnMut(Part<'a>)>(
         &self,
         buf: &'a [u8],
         mut pos: usize,
@@ -468,7 +470,7 @@ impl Framer {
         depth: usize,
         elements: &'static [Element],
         remaining: usize,
-        sink: Sink<'_, 'a>,
+        sink: &mut S,
     ) -> Result<usize> {
         for (i, element) in elements.iter().enumerate() {
             let rest = buf.get(pos..).unwrap_or_default();
@@ -583,7 +585,10 @@ pub fn version_string(buf: &[u8], kind: Kind) -> Result<Option<VersionString>> {
         let Some(vs) = buf.get(off..off + VERSION_STRING_LEN) else {
             return Ok(None);
         };
-        if let Some(v) = parse_version(vs, off)? {
+        // Cheap shape tests first: a v1 version string ends in `_`, a v2 one in `.`.
+        if vs.get(VERSION_STRING_LEN - 1) == Some(&b'_')
+            && let Some(v) = parse_version(vs, off)?
+        {
             if v.kind != kind {
                 return Err(Error::VersionString {
                     offset: 0,
@@ -595,7 +600,7 @@ pub fn version_string(buf: &[u8], kind: Kind) -> Result<Option<VersionString>> {
             }
             return Ok(Some(v));
         }
-        if off + 19 <= buf.len() && is_v2_version(buf.get(off..off + 19).unwrap_or_default()) {
+        if buf.get(off + 18) == Some(&b'.') && is_v2_version(buf.get(off..off + 19).unwrap_or_default()) {
             return Err(Error::VersionString {
                 offset: 0,
                 reason: "KERI 2.0 / CESR 2.0 version strings are not supported yet",

@@ -218,7 +218,7 @@ fn row(message: &dkms::event::Message, sigs: &[dkms::cesr::Indexer]) -> Row {
 impl KelTable {
     /// The current chain of `prefix` in a validator.
     pub(crate) fn from_kevery(k: &Kevery, prefix: &str) -> Result<Self> {
-        let rows = dkms::chain(k, prefix)?.into_iter().map(|l: &Logged| row(&l.message, &l.sigs)).collect();
+        let rows = dkms::chain(k, prefix)?.iter().map(|l: &Logged| row(&l.message, &l.sigs)).collect();
         Ok(Self { prefix: prefix.to_owned(), rows })
     }
 

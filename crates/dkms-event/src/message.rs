@@ -1,6 +1,9 @@
 //! KERI v1 messages: typed bodies, strict parsing with SAID verification, and
 //! SAID-making serialization.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use dkms_cesr::MatterCode;
 use dkms_cesr::stream::{Cold, Kind, sniff, version_string};
 
@@ -9,7 +12,7 @@ use crate::primitives::{Digest, Prefix, Verkey, list, string};
 use crate::seal::{Anchor, Trait};
 use crate::ser;
 use crate::threshold::{Threshold, parse_hex, parse_hex_u128};
-use crate::value::{Map, Value};
+use crate::value::{self, Fields, Map, Val, Value};
 
 /// Message type (`t`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -261,30 +264,30 @@ pub fn version_text(kind: Kind, size: usize) -> String {
     format!("KERI10{}{size:06x}_", kind.as_str())
 }
 
-fn field<'m>(map: &'m Map, label: &str) -> Result<&'m Value> {
-    map.get(label).ok_or_else(|| Error::field(label, "missing"))
+fn field<'m, 'a>(map: &'m Fields<'a>, label: &str) -> Result<&'m Val<'a>> {
+    value::get(map, label).ok_or_else(|| Error::field(label, "missing"))
 }
 
-fn hex(map: &Map, label: &str) -> Result<u64> {
+fn hex(map: &Fields<'_>, label: &str) -> Result<u64> {
     let v = field(map, label)?;
     parse_hex(v.as_str().ok_or_else(|| Error::field(label, "must be a hex string"))?, label)
 }
 
-fn sn(map: &Map, label: &str) -> Result<u128> {
+fn sn(map: &Fields<'_>, label: &str) -> Result<u128> {
     let v = field(map, label)?;
     parse_hex_u128(v.as_str().ok_or_else(|| Error::field(label, "must be a hex string"))?, label)
 }
 
-fn submap(map: &Map, label: &str) -> Result<Map> {
-    field(map, label)?.as_map().cloned().ok_or_else(|| Error::field(label, "must be a map"))
+fn submap(map: &Fields<'_>, label: &str) -> Result<Map> {
+    field(map, label)?.as_map().map(value::map_to_owned).ok_or_else(|| Error::field(label, "must be a map"))
 }
 
-fn anchors(map: &Map, label: &str) -> Result<Vec<Anchor>> {
-    list(field(map, label)?, label, Anchor::from_value)
+fn anchors(map: &Fields<'_>, label: &str) -> Result<Vec<Anchor>> {
+    list(field(map, label)?, label, Anchor::from_val)
 }
 
-fn prefixes(map: &Map, label: &str) -> Result<Vec<Prefix>> {
-    let l = list(field(map, label)?, label, Prefix::from_value)?;
+fn prefixes(map: &Fields<'_>, label: &str) -> Result<Vec<Prefix>> {
+    let l = list(field(map, label)?, label, Prefix::from_val)?;
     for (i, p) in l.iter().enumerate() {
         if l.iter().take(i).any(|q| q == p) {
             return Err(Error::field(format!("{label}[{i}]"), "duplicate identifier"));
@@ -330,21 +333,23 @@ pub(crate) fn check_toad(toad: u64, witnesses: usize, label: &str) -> Result<()>
     Ok(())
 }
 
-fn inception(ilk: Ilk, map: &Map) -> Result<Inception> {
-    let prefix = Prefix::from_value(field(map, "i")?, "i")?;
+fn inception(ilk: Ilk, map: &Fields<'_>) -> Result<Inception> {
+    let prefix = Prefix::from_val(field(map, "i")?, "i")?;
     if sn(map, "s")? != 0 {
         return Err(Error::field("s", "an inception has sequence number 0"));
     }
-    let kt = Threshold::parse(field(map, "kt")?, "kt")?;
-    let keys = list(field(map, "k")?, "k", Verkey::from_value)?;
-    let nt = Threshold::parse(field(map, "nt")?, "nt")?;
-    let next = list(field(map, "n")?, "n", Digest::from_value)?;
+    let kt = Threshold::parse_val(field(map, "kt")?, "kt")?;
+    let keys = list(field(map, "k")?, "k", Verkey::from_val)?;
+    let nt = Threshold::parse_val(field(map, "nt")?, "nt")?;
+    let next = list(field(map, "n")?, "n", Digest::from_val)?;
     let toad = hex(map, "bt")?;
     let witnesses = prefixes(map, "b")?;
-    let config = list(field(map, "c")?, "c", |v, l| string(v, l).map(|s| Trait::parse(&s)))?;
+    let config = list(field(map, "c")?, "c", |v, l| {
+        v.as_str().map(Trait::parse).ok_or_else(|| Error::field(l, format!("must be a string, not {}", v.type_name())))
+    })?;
     let anchors = anchors(map, "a")?;
     let delegator = match ilk {
-        Ilk::Dip => Some(Prefix::from_value(field(map, "di")?, "di")?),
+        Ilk::Dip => Some(Prefix::from_val(field(map, "di")?, "di")?),
         _ => None,
     };
     check_thresholds(&kt, keys.len(), &nt, next.len())?;
@@ -381,15 +386,15 @@ pub(crate) fn check_prefix(ilk: Ilk, icp: &Inception) -> Result<()> {
     Ok(())
 }
 
-fn rotation(map: &Map) -> Result<Rotation> {
+fn rotation(map: &Fields<'_>) -> Result<Rotation> {
     let rot = Rotation {
-        prefix: Prefix::from_value(field(map, "i")?, "i")?,
+        prefix: Prefix::from_val(field(map, "i")?, "i")?,
         sn: sn(map, "s")?,
-        prior: Digest::from_value(field(map, "p")?, "p")?,
-        kt: Threshold::parse(field(map, "kt")?, "kt")?,
-        keys: list(field(map, "k")?, "k", Verkey::from_value)?,
-        nt: Threshold::parse(field(map, "nt")?, "nt")?,
-        next: list(field(map, "n")?, "n", Digest::from_value)?,
+        prior: Digest::from_val(field(map, "p")?, "p")?,
+        kt: Threshold::parse_val(field(map, "kt")?, "kt")?,
+        keys: list(field(map, "k")?, "k", Verkey::from_val)?,
+        nt: Threshold::parse_val(field(map, "nt")?, "nt")?,
+        next: list(field(map, "n")?, "n", Digest::from_val)?,
         toad: hex(map, "bt")?,
         cuts: prefixes(map, "br")?,
         adds: prefixes(map, "ba")?,
@@ -435,29 +440,31 @@ impl Message {
                 reason: format!("declares {} bytes but the body has {}", vs.size, raw.len()),
             });
         }
-        let decoded = ser::decode(raw, kind)?;
-        let map = &decoded.map;
+        let view = ser::decode_view(raw, kind)?;
+        let map = view.fields.as_slice();
         // The version string found in the raw bytes was checked above (protocol, version,
         // kind, size); the first field must hold exactly it.
         let located = raw.get(vs.offset..vs.offset + dkms_cesr::stream::VERSION_STRING_LEN);
-        if map.get("v").and_then(Value::as_str).map(str::as_bytes) != located || map.keys().next() != Some("v") {
+        if value::get(map, "v").and_then(Val::as_str).map(str::as_bytes) != located
+            || map.first().map(|(k, _)| k.as_ref()) != Some("v")
+        {
             return Err(Error::Version { reason: "the version string must be the first field, `v`".into() });
         }
         let t = field(map, "t")?.as_str().ok_or_else(|| Error::field("t", "must be a string"))?;
         let ilk = Ilk::parse(t).ok_or_else(|| Error::UnknownIlk { ilk: t.to_owned() })?;
-        let labels: Vec<&str> = map.keys().collect();
-        if labels != ilk.fields() {
+        if !map.iter().map(|(k, _)| k.as_ref()).eq(ilk.fields().iter().copied()) {
+            let labels: Vec<&str> = map.iter().map(|(k, _)| k.as_ref()).collect();
             return Err(Error::Fields { ilk: ilk.as_str(), expected: ilk.fields().join(" "), found: labels.join(" ") });
         }
-        let said = Digest::from_value(field(map, "d")?, "d")?;
+        let said = Digest::from_val(field(map, "d")?, "d")?;
         let body = match ilk {
             Ilk::Icp | Ilk::Dip => Body::Inception(inception(ilk, map)?),
             Ilk::Rot | Ilk::Drt => Body::Rotation(rotation(map)?),
             Ilk::Ixn => {
                 let ixn = Interaction {
-                    prefix: Prefix::from_value(field(map, "i")?, "i")?,
+                    prefix: Prefix::from_val(field(map, "i")?, "i")?,
                     sn: sn(map, "s")?,
-                    prior: Digest::from_value(field(map, "p")?, "p")?,
+                    prior: Digest::from_val(field(map, "p")?, "p")?,
                     anchors: anchors(map, "a")?,
                 };
                 if ixn.sn == 0 {
@@ -469,7 +476,7 @@ impl Message {
                 Body::Interaction(ixn)
             }
             Ilk::Rct => Body::Receipt(Receipt {
-                prefix: Prefix::from_value(field(map, "i")?, "i")?,
+                prefix: Prefix::from_val(field(map, "i")?, "i")?,
                 sn: sn(map, "s")?,
                 receipted: said.clone(),
             }),
@@ -491,7 +498,7 @@ impl Message {
                 }
                 verify_embeds(&submap(map, "e")?)?;
                 Body::Exchange(Exchange {
-                    sender: Prefix::from_value(field(map, "i")?, "i")?,
+                    sender: Prefix::from_val(field(map, "i")?, "i")?,
                     prior,
                     dt: string(field(map, "dt")?, "dt")?,
                     route: string(field(map, "r")?, "r")?,
@@ -501,8 +508,9 @@ impl Message {
                 })
             }
         };
-        verify_saids(raw, ilk, &decoded)?;
-        Ok(Self { raw: raw.to_vec(), kind, ilk, said, body })
+        let mut own = raw.to_vec();
+        verify_saids(&mut own, raw, ilk, &view, &said, &body)?;
+        Ok(Self { raw: own, kind, ilk, said, body })
     }
 
     /// Builds a message from its fields (everything but `v`), computing the
@@ -670,32 +678,64 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
+/// One SAID to check: its label, its value and the span of its text in the body.
+type SaidCheck<'m> = Option<(&'static str, Cow<'m, dkms_cesr::Matter>, Range<usize>)>;
+
 /// Verifies the SAID fields of a parsed body by hashing its bytes with the
 /// SAID values overwritten by `#`, without serializing anything again.
-fn verify_saids(raw: &[u8], ilk: Ilk, decoded: &ser::Decoded) -> Result<()> {
-    let mut work: Option<Vec<u8>> = None;
-    let mut checks: Vec<(&'static str, dkms_cesr::Matter)> = Vec::new();
+///
+/// `work` holds a copy of `raw` (the message's own bytes): the dummies are written
+/// into it for hashing and the original bytes put back afterwards, so no other copy
+/// is made. The SAID values are those already read into `said` and the body.
+fn verify_saids(work: &mut [u8], raw: &[u8], ilk: Ilk, view: &ser::View<'_>, said: &Digest, body: &Body) -> Result<()> {
+    // At most two SAID fields (`d`, and `i` of an inception).
+    let mut checks: [SaidCheck<'_>; 2] = [None, None];
+    let mut n = 0;
     for label in ilk.said_fields() {
-        let Some(pos) = decoded.map.keys().position(|k| k == *label) else { continue };
-        let value = decoded.map.0.get(pos).and_then(|(_, v)| v.as_str()).unwrap_or("");
-        let Ok(m) = dkms_cesr::Matter::from_qb64(value) else {
-            return Err(Error::field(*label, "not a CESR primitive"));
+        let Some(pos) = view.fields.iter().position(|(k, _)| k == *label) else { continue };
+        let known = match (*label, body) {
+            ("d", _) => Some(said.matter()),
+            ("i", Body::Inception(b)) => Some(b.prefix.matter()),
+            _ => None,
+        };
+        let m = match known {
+            Some(m) => Cow::Borrowed(m),
+            None => {
+                let value = view.fields.get(pos).and_then(|(_, v)| v.as_str()).unwrap_or("");
+                let Ok(m) = dkms_cesr::Matter::from_qb64(value) else {
+                    return Err(Error::field(*label, "not a CESR primitive"));
+                };
+                Cow::Owned(m)
+            }
         };
         if !m.code().is_digest() {
             continue; // a basic prefix in `i`
         }
-        let span = decoded.spans.get(pos).cloned().flatten().ok_or(Error::Said { field: label })?;
-        let buf = work.get_or_insert_with(|| raw.to_vec());
-        buf.get_mut(span).ok_or(Error::Said { field: label })?.fill(b'#');
-        checks.push((label, m));
+        let span = view.spans.get(pos).cloned().flatten().ok_or(Error::Said { field: label })?;
+        work.get_mut(span.clone()).ok_or(Error::Said { field: label })?.fill(b'#');
+        if let Some(slot) = checks.get_mut(n) {
+            *slot = Some((label, m, span));
+            n += 1;
+        }
     }
-    let Some(buf) = work else { return Ok(()) };
+    let result = check_digests(work, &checks);
+    // Put the original bytes back where the dummies went.
+    for (_, _, span) in checks.iter().flatten() {
+        if let (Some(dst), Some(src)) = (work.get_mut(span.clone()), raw.get(span.clone())) {
+            dst.copy_from_slice(src);
+        }
+    }
+    result
+}
+
+/// Hashes the dummied body once per digest code and compares each SAID.
+fn check_digests(buf: &[u8], checks: &[SaidCheck<'_>; 2]) -> Result<()> {
     let mut last: Option<(MatterCode, dkms_crypto::RawDigest)> = None;
-    for (label, m) in &checks {
+    for (label, m, _) in checks.iter().flatten() {
         // `d` and a self-addressing `i` share one hash when they share a code.
         let digest = match &last {
             Some((code, d)) if *code == m.code() => *d,
-            _ => dkms_crypto::digest_raw(m.code(), &buf).map_err(|_| Error::Said { field: label })?,
+            _ => dkms_crypto::digest_raw(m.code(), buf).map_err(|_| Error::Said { field: label })?,
         };
         if digest.as_bytes() != m.raw() {
             return Err(Error::Said { field: label });
@@ -703,7 +743,7 @@ fn verify_saids(raw: &[u8], ilk: Ilk, decoded: &ser::Decoded) -> Result<()> {
         last = Some((m.code(), digest));
     }
     // Self-addressing inception: `i` must be the SAID itself.
-    if let [(_, d), (_, i)] = checks.as_slice()
+    if let [Some((_, d, _)), Some((_, i, _))] = checks
         && d != i
     {
         return Err(Error::field("i", "a self-addressing prefix must equal the SAID `d`"));

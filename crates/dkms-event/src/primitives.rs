@@ -3,7 +3,7 @@
 use dkms_cesr::{Matter, MatterCode};
 
 use crate::error::{Error, Result};
-use crate::value::Value;
+use crate::value::{Val, Value};
 
 macro_rules! qb64_type {
     ($(#[$doc:meta])* $name:ident, $what:literal, $allowed:expr) => {
@@ -45,6 +45,12 @@ macro_rules! qb64_type {
             /// # Errors
             /// As [`Self::parse`], or when the value is not a string.
             pub fn from_value(v: &Value, label: &str) -> Result<Self> {
+                let s = v.as_str().ok_or_else(|| Error::field(label, format!("{} must be a string", $what)))?;
+                Self::parse(s, label)
+            }
+
+            /// As [`Self::from_value`], on a borrowed value.
+            pub(crate) fn from_val(v: &Val<'_>, label: &str) -> Result<Self> {
                 let s = v.as_str().ok_or_else(|| Error::field(label, format!("{} must be a string", $what)))?;
                 Self::parse(s, label)
             }
@@ -127,13 +133,29 @@ impl Prefix {
     }
 }
 
-/// Parses a list of qb64 values.
-pub(crate) fn list<T>(v: &Value, label: &str, one: impl Fn(&Value, &str) -> Result<T>) -> Result<Vec<T>> {
+/// Parses a list of values with `one`, which names an item `label[i]` in its errors.
+///
+/// The item labels are only needed for an error, so an item is read with the list's
+/// label first and, when that fails, read again with its own label for the error
+/// (the readers are deterministic): no label is formatted for a valid list.
+pub(crate) fn list<T>(v: &Val<'_>, label: &str, one: impl Fn(&Val<'_>, &str) -> Result<T>) -> Result<Vec<T>> {
     let items = v.as_list().ok_or_else(|| Error::field(label, format!("must be a list, not {}", v.type_name())))?;
-    items.iter().enumerate().map(|(i, x)| one(x, &format!("{label}[{i}]"))).collect()
+    let mut out = Vec::with_capacity(items.len());
+    for (i, x) in items.iter().enumerate() {
+        match one(x, label) {
+            Ok(t) => out.push(t),
+            Err(first) => {
+                return Err(match one(x, &format!("{label}[{i}]")) {
+                    Err(e) => e,
+                    Ok(_) => first,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A string field.
-pub(crate) fn string(v: &Value, label: &str) -> Result<String> {
+pub(crate) fn string(v: &Val<'_>, label: &str) -> Result<String> {
     v.as_str().map(str::to_owned).ok_or_else(|| Error::field(label, format!("must be a string, not {}", v.type_name())))
 }

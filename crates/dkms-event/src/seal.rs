@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::primitives::{Digest, Prefix};
 use crate::threshold::parse_hex_u128;
-use crate::value::{Map, Value};
+use crate::value::{self, Fields, Map, Val, Value};
 
 /// A seal: a commitment to other data placed in an event's `a` list
 /// (keripy `Seal*` shapes; keys in exactly this order).
@@ -82,22 +82,35 @@ impl Seal {
     /// # Errors
     /// [`Error::Field`] when the shape matches but a value is malformed.
     pub fn from_map(m: &Map, label: &str) -> Result<Option<Seal>> {
-        let keys: Vec<&str> = m.keys().collect();
-        let get = |k: &str| m.get(k).ok_or_else(|| Error::field(label, "missing seal field"));
+        Self::from_fields(&Val::of_map(m), label)
+    }
+
+    /// As [`Seal::from_map`], on borrowed entries. Field labels (`{label}.{k}`) are
+    /// formatted only for an error.
+    pub(crate) fn from_fields(m: &Fields<'_>, label: &str) -> Result<Option<Seal>> {
+        let get = |k: &str| value::get(m, k).ok_or_else(|| Error::field(label, "missing seal field"));
+        let sub = |k: &str| format!("{label}.{k}");
         let sn = |k: &str| -> Result<u128> {
             let v = get(k)?;
-            let s = v.as_str().ok_or_else(|| Error::field(format!("{label}.{k}"), "must be a hex string"))?;
-            parse_hex_u128(s, &format!("{label}.{k}"))
+            let s = v.as_str().ok_or_else(|| Error::field(sub(k), "must be a hex string"))?;
+            parse_hex_u128(s, label).or_else(|_| parse_hex_u128(s, &sub(k)))
         };
-        let dig = |k: &str| Digest::from_value(get(k)?, &format!("{label}.{k}"));
-        let pre = |k: &str| Prefix::from_value(get(k)?, &format!("{label}.{k}"));
-        Ok(Some(match keys.as_slice() {
-            ["d"] => Seal::Digest { d: dig("d")? },
-            ["rd"] => Seal::Root { rd: dig("rd")? },
-            ["bi", "d"] => Seal::Backer { bi: pre("bi")?, d: dig("d")? },
-            ["i", "s", "d"] => Seal::Event { i: pre("i")?, s: sn("s")?, d: dig("d")? },
-            ["i"] => Seal::Last { i: pre("i")? },
-            ["s", "d"] => Seal::Source { s: sn("s")?, d: dig("d")? },
+        let dig = |k: &str| -> Result<Digest> {
+            let v = get(k)?;
+            Digest::from_val(v, label).or_else(|_| Digest::from_val(v, &sub(k)))
+        };
+        let pre = |k: &str| -> Result<Prefix> {
+            let v = get(k)?;
+            Prefix::from_val(v, label).or_else(|_| Prefix::from_val(v, &sub(k)))
+        };
+        let key = |i: usize| m.get(i).map(|(k, _)| k.as_ref());
+        Ok(Some(match (m.len(), key(0), key(1), key(2)) {
+            (1, Some("d"), ..) => Seal::Digest { d: dig("d")? },
+            (1, Some("rd"), ..) => Seal::Root { rd: dig("rd")? },
+            (2, Some("bi"), Some("d"), _) => Seal::Backer { bi: pre("bi")?, d: dig("d")? },
+            (3, Some("i"), Some("s"), Some("d")) => Seal::Event { i: pre("i")?, s: sn("s")?, d: dig("d")? },
+            (1, Some("i"), ..) => Seal::Last { i: pre("i")? },
+            (2, Some("s"), Some("d"), _) => Seal::Source { s: sn("s")?, d: dig("d")? },
             _ => return Ok(None),
         }))
     }
@@ -134,6 +147,16 @@ impl Anchor {
             return Ok(Anchor::Seal(seal));
         }
         Ok(Anchor::Data(v.clone()))
+    }
+
+    /// As [`Anchor::from_value`], on a borrowed value.
+    pub(crate) fn from_val(v: &Val<'_>, label: &str) -> Result<Self> {
+        if let Val::Map(m) = v
+            && let Some(seal) = Seal::from_fields(m, label)?
+        {
+            return Ok(Anchor::Seal(seal));
+        }
+        Ok(Anchor::Data(v.to_value()))
     }
 }
 

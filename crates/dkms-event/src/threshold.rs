@@ -18,7 +18,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::value::Value;
+use crate::value::{Val, Value};
 
 /// One weight of a weighted threshold: `num/den` with `0 ≤ num/den ≤ 1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -166,18 +166,23 @@ impl Threshold {
     /// # Errors
     /// [`Error::Field`] naming `label` for a malformed value, [`Error::Threshold`] for invalid weights.
     pub fn parse(value: &Value, label: &str) -> Result<Self> {
+        Self::parse_val(&Val::of(value), label)
+    }
+
+    /// As [`Threshold::parse`], on a borrowed value.
+    pub(crate) fn parse_val(value: &Val<'_>, label: &str) -> Result<Self> {
         match value {
-            Value::Str(s) => Ok(Threshold::Numeric(parse_hex(s, label)?)),
-            Value::List(items) if items.iter().all(|v| matches!(v, Value::Str(_))) => {
+            Val::Str(s) => Ok(Threshold::Numeric(parse_hex(s, label)?)),
+            Val::List(items) if items.iter().all(|v| matches!(v, Val::Str(_))) => {
                 let clause =
                     items.iter().map(|v| Weight::parse(v.as_str().unwrap_or_default())).collect::<Result<_>>()?;
                 Self::weighted(vec![clause])
             }
-            Value::List(items) if items.iter().all(|v| matches!(v, Value::List(_))) => {
+            Val::List(items) if items.iter().all(|v| matches!(v, Val::List(_))) => {
                 let mut clauses = Vec::with_capacity(items.len());
                 for c in items {
                     let clause = c.as_list().unwrap_or_default();
-                    if !clause.iter().all(|v| matches!(v, Value::Str(_))) {
+                    if !clause.iter().all(|v| matches!(v, Val::Str(_))) {
                         return Err(Error::field(label, "weights must be strings"));
                     }
                     clauses.push(
@@ -186,7 +191,7 @@ impl Threshold {
                 }
                 Self::weighted(clauses)
             }
-            Value::List(_) => Err(Error::field(label, "weighted threshold mixes weights and clauses, or nests maps")),
+            Val::List(_) => Err(Error::field(label, "weighted threshold mixes weights and clauses, or nests maps")),
             other => {
                 Err(Error::field(label, format!("threshold must be a hex string or a list, not {}", other.type_name())))
             }

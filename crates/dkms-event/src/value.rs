@@ -1,6 +1,7 @@
 //! The value model of KERI v1 bodies: the common subset of JSON, CBOR and
 //! MessagePack that KERI messages use, with maps kept in field order.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A body value. Maps keep their insertion order, which is part of the
@@ -171,4 +172,115 @@ impl fmt::Debug for Map {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v))).finish()
     }
+}
+
+/// The entries of a borrowed map, in order.
+pub(crate) type Fields<'a> = [(Cow<'a, str>, Val<'a>)];
+
+/// A body value borrowed from the bytes it was decoded from (or from a [`Value`]):
+/// what the strict parsers produce, so that reading a message allocates only for
+/// lists, maps and the few strings that hold escapes. [`Val::to_value`] gives the owned form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Val<'a> {
+    /// `null` / nil.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i128),
+    /// A text string.
+    Str(Cow<'a, str>),
+    /// A list.
+    List(Vec<Val<'a>>),
+    /// A map with string keys, in order.
+    Map(Vec<(Cow<'a, str>, Val<'a>)>),
+}
+
+impl<'a> Val<'a> {
+    /// A borrowed view of an owned value.
+    pub(crate) fn of(v: &'a Value) -> Self {
+        match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int(*i),
+            Value::Str(s) => Val::Str(Cow::Borrowed(s)),
+            Value::List(l) => Val::List(l.iter().map(Val::of).collect()),
+            Value::Map(m) => Val::Map(Val::of_map(m)),
+        }
+    }
+
+    /// A borrowed view of an owned map's entries.
+    pub(crate) fn of_map(m: &'a Map) -> Vec<(Cow<'a, str>, Val<'a>)> {
+        m.0.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Val::of(v))).collect()
+    }
+
+    /// The owned value.
+    pub(crate) fn to_value(&self) -> Value {
+        match self {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Int(i) => Value::Int(*i),
+            Val::Str(s) => Value::Str(s.as_ref().to_owned()),
+            Val::List(l) => Value::List(l.iter().map(Val::to_value).collect()),
+            Val::Map(m) => Value::Map(map_to_owned(m)),
+        }
+    }
+
+    /// The owned value, reusing what is owned already.
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(b),
+            Val::Int(i) => Value::Int(i),
+            Val::Str(s) => Value::Str(s.into_owned()),
+            Val::List(l) => Value::List(l.into_iter().map(Val::into_value).collect()),
+            Val::Map(m) => Value::Map(Map(m.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect())),
+        }
+    }
+
+    /// The string, if this is one.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The list, if this is one.
+    pub(crate) fn as_list(&self) -> Option<&[Val<'a>]> {
+        match self {
+            Val::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The map entries, if this is a map.
+    pub(crate) fn as_map(&self) -> Option<&Fields<'a>> {
+        match self {
+            Val::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// A short name of the value's type, for error messages (as [`Value::type_name`]).
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "bool",
+            Val::Int(_) => "integer",
+            Val::Str(_) => "string",
+            Val::List(_) => "list",
+            Val::Map(_) => "map",
+        }
+    }
+}
+
+/// The owned map of borrowed entries.
+pub(crate) fn map_to_owned(m: &Fields<'_>) -> Map {
+    Map(m.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value())).collect())
+}
+
+/// The value of `key` among borrowed entries.
+pub(crate) fn get<'f, 'a>(m: &'f Fields<'a>, key: &str) -> Option<&'f Val<'a>> {
+    m.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }

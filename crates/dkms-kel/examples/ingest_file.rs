@@ -3,7 +3,8 @@
 //! With `--floor` it does only what any validator must do per event instead — one strict
 //! Ed25519 verify, one blake3 of the body and one JSON parse — for instruction-count ratios
 //! under `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured_*'`
-//! (only the measured part counts: not reading the file, nor preparing the floor's inputs). With `--store memory|redb:PATH` it ingests through a store.
+//! (only the measured part counts: not reading the file, nor preparing the floor's inputs). With `--store memory|redb:PATH` it ingests through a store; with `--threads N` it uses
+//! the parallel pipeline with N verifier threads.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "example tool")]
 
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use dkms_event::signed::SignedMessage;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).expect("usage: ingest_file FILE [--floor | --store memory|redb:PATH]");
+    let path = args.get(1).expect("usage: ingest_file FILE [--floor | --store memory|redb:PATH | --threads N]");
     let bytes = std::fs::read(path).expect("readable file");
     let start = std::time::Instant::now();
     let events = match args.get(2).map(String::as_str) {
@@ -26,6 +27,10 @@ fn main() {
             };
             let mut k = dkms_kel::Kevery::open(store, dkms_kel::Config::default()).unwrap();
             measured_ingest(&mut k, &bytes)
+        }
+        Some("--threads") => {
+            let threads: usize = args.get(3).expect("thread count").parse().expect("a number");
+            measured_parallel(&mut dkms_kel::Kevery::default(), &bytes, threads)
         }
         _ => measured_ingest(&mut dkms_kel::Kevery::default(), &bytes),
     };
@@ -65,6 +70,12 @@ fn measured_floor(inputs: &[(Vec<u8>, ed25519_dalek::VerifyingKey, ed25519_dalek
         std::hint::black_box(blake3::hash(body));
         std::hint::black_box(serde_json::from_slice::<serde_json::Value>(body).unwrap());
     }
+}
+
+/// Our parallel ingest of the stream, alone (callgrind: `--toggle-collect=*measured_*`).
+#[inline(never)]
+fn measured_parallel(k: &mut dkms_kel::Kevery, bytes: &[u8], threads: usize) -> usize {
+    k.ingest_parallel(bytes, 1, threads).accepted
 }
 
 /// Our whole ingest of the stream, alone (callgrind: `--toggle-collect=*measured_*`).

@@ -14,7 +14,8 @@ use dkms_event::signed::{Attachments, SignedMessage, TransSigGroup};
 use dkms_store::{AttachmentKind, Durability, Store};
 
 use crate::error::{Error, Result};
-use crate::persist::{Op, couple_item, escrow_blob, escrow_key, quadruple_item};
+use crate::persist::{Op, couple_item, escrow_blob, escrow_key, quadruple_item, store_err};
+use crate::pipeline::Item;
 use crate::state::{KeyState, witness_verfers};
 use crate::verify;
 
@@ -50,6 +51,10 @@ pub struct Config {
     pub max_escrow_per_prefix: usize,
     /// Most escrowed items in total.
     pub max_escrow_total: usize,
+    /// With a store: how many recorded changes (about four per event) `ingest` gathers
+    /// before it commits them in one transaction. Larger groups write faster; memory
+    /// holds the events of one group until it is committed.
+    pub group_commit_ops: usize,
 }
 
 impl Default for Config {
@@ -60,6 +65,7 @@ impl Default for Config {
             local: Vec::new(),
             max_escrow_per_prefix: 1024,
             max_escrow_total: 100_000,
+            group_commit_ops: GROUP_COMMIT_OPS,
         }
     }
 }
@@ -119,9 +125,11 @@ impl Logged {
     }
 }
 
+/// A KEL's index. Without a store it is the whole KEL; with a store it holds only what
+/// was accepted since the last commit (the store has the rest).
 #[derive(Clone, Debug, Default)]
 struct Kel {
-    /// Every accepted event in first-seen order (superseded ones included).
+    /// Accepted events in first-seen order (superseded ones included).
     log: Vec<Digest>,
     /// The authoritative event at each sequence number.
     at: BTreeMap<u128, Digest>,
@@ -170,6 +178,8 @@ pub struct Kevery {
     /// Identifiers whose key state changed since the last commit (written once per commit).
     dirty: std::collections::BTreeSet<String>,
     durability: Durability,
+    /// Verdicts computed ahead (parallel ingest) for the message being processed.
+    pre: Option<crate::pipeline::Preverified>,
 }
 
 /// The store behind a validator (kept opaque so `Kevery` can stay `Debug`).
@@ -182,7 +192,7 @@ impl core::fmt::Debug for StoreHandle {
     }
 }
 
-/// Changes recorded between commits before `ingest` commits on its own.
+/// Changes recorded between commits before `ingest` commits on its own (default).
 const GROUP_COMMIT_OPS: usize = 8192;
 
 /// Counters of one ingest run.
@@ -221,10 +231,6 @@ pub struct Report {
     pub ignored: usize,
     /// Each error: stream offset, kind, message.
     pub errors: Vec<(usize, &'static str, String)>,
-}
-
-fn said_key(d: &Digest) -> String {
-    d.qb64()
 }
 
 fn escrow_prefix(signed: &SignedMessage) -> String {
@@ -269,15 +275,6 @@ impl Kevery {
     pub(crate) fn restore_ops(&mut self, mut ops: Vec<Op>) {
         ops.append(&mut self.ops);
         self.ops = ops;
-    }
-
-    pub(crate) fn restore_logged(&mut self, prefix: &str, _sn: u128, said: Digest, logged: Logged) {
-        self.kels.entry(prefix.to_owned()).or_default().log.push(said.clone());
-        self.events.insert(said_key(&said), logged);
-    }
-
-    pub(crate) fn restore_at(&mut self, prefix: &str, sn: u128, said: Digest) {
-        self.kels.entry(prefix.to_owned()).or_default().at.insert(sn, said);
     }
 
     pub(crate) fn restore_state(&mut self, prefix: String, state: KeyState) {
@@ -341,19 +338,171 @@ impl Kevery {
         v
     }
 
-    /// The accepted event with this SAID.
-    #[must_use]
-    pub fn event(&self, said: &str) -> Option<&Logged> {
-        self.events.get(said)
+    /// The accepted event with this SAID (from memory, or read from the store).
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the store cannot be read or holds a record that does not parse.
+    pub fn event(&self, said: &str) -> Result<Option<Logged>> {
+        let Ok(d) = Digest::parse(said, "d") else { return Ok(None) };
+        Ok(self.logged(&d)?.map(std::borrow::Cow::into_owned))
     }
 
     /// The KEL of an identifier in first-seen order (superseded events included).
-    #[must_use]
-    pub fn kel(&self, prefix: &str) -> Vec<&Logged> {
-        self.kels
-            .get(prefix)
-            .map(|k| k.log.iter().filter_map(|d| self.events.get(&said_key(d))).collect())
-            .unwrap_or_default()
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the store cannot be read or holds a record that does not parse.
+    pub fn kel(&self, prefix: &str) -> Result<Vec<Logged>> {
+        let mut saids: Vec<Digest> = Vec::new();
+        if let Some(store) = self.store() {
+            let r = store.read().map_err(store_err)?;
+            for e in r.first_seen(prefix, 0).map_err(store_err)? {
+                saids.push(Digest::parse(&e.said, "d")?);
+            }
+        }
+        if let Some(k) = self.kels.get(prefix) {
+            saids.extend(k.log.iter().cloned());
+        }
+        let mut out = Vec::with_capacity(saids.len());
+        for d in &saids {
+            if let Some(l) = self.logged(d)? {
+                out.push(l.into_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The authoritative chain of an identifier's KEL, inception first: the accepted event
+    /// at each sequence number up to the key state's (superseded events left out).
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the store cannot be read or holds a record that does not parse.
+    pub fn chain(&self, prefix: &str) -> Result<Vec<Logged>> {
+        let Some(state) = self.states.get(prefix) else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        let mut sn = 0u128;
+        while sn <= state.sn {
+            let Some(d) = self.at(prefix, sn)? else { break };
+            let Some(l) = self.logged(&d)? else { break };
+            out.push(l.into_owned());
+            sn += 1;
+        }
+        Ok(out)
+    }
+
+    /// The authoritative event at `(prefix, sn)`: from memory, else (with a store) from the
+    /// store, up to the key state's sequence number (later store entries are superseded).
+    fn at(&self, prefix: &str, sn: u128) -> Result<Option<Digest>> {
+        if let Some(d) = self.kels.get(prefix).and_then(|k| k.at.get(&sn)) {
+            return Ok(Some(d.clone()));
+        }
+        let (Some(store), Some(state)) = (self.store(), self.states.get(prefix)) else { return Ok(None) };
+        if sn > state.sn {
+            return Ok(None);
+        }
+        let r = store.read().map_err(store_err)?;
+        match r.kel_entry(prefix, sn).map_err(store_err)? {
+            Some(e) => Ok(Some(Digest::parse(&e.said, "d")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// An accepted event: from memory, else (with a store) read back with its attachments.
+    fn logged(&self, said: &Digest) -> Result<Option<std::borrow::Cow<'_, Logged>>> {
+        if let Some(l) = self.events.get(said.as_str()) {
+            return Ok(Some(std::borrow::Cow::Borrowed(l)));
+        }
+        let Some(store) = self.store() else { return Ok(None) };
+        let r = store.read().map_err(store_err)?;
+        let Some(raw) = r.event(said.as_str()).map_err(store_err)? else { return Ok(None) };
+        let message = Message::parse(&raw)?;
+        let attachments = |kind| r.attachments(kind, said.as_str()).map_err(store_err);
+        let sigs = crate::persist::sigs(attachments(AttachmentKind::ControllerSigs)?);
+        let wigs = crate::persist::sigs(attachments(AttachmentKind::WitnessSigs)?);
+        let receipts =
+            attachments(AttachmentKind::Receipts)?.iter().filter_map(|s| crate::persist::parse_couple(s)).collect();
+        let trans = attachments(AttachmentKind::TransReceipts)?
+            .iter()
+            .filter_map(|s| crate::persist::parse_quadruple(s))
+            .collect();
+        let prefix = message.prefix().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let sn = message.sn().unwrap_or(0);
+        // First-seen data: the entry of the first-seen log that names this event.
+        let (mut first_seen, mut first_seen_at) = (0, 0);
+        if let Some(e) = r.kel_entry(&prefix, sn).map_err(store_err)?.filter(|e| e.said == said.as_str()) {
+            (first_seen, first_seen_at) = (e.ordinal, e.first_seen_micros);
+        } else if let Some(e) =
+            r.first_seen(&prefix, 0).map_err(store_err)?.into_iter().find(|e| e.said == said.as_str())
+        {
+            (first_seen, first_seen_at) = (e.ordinal, e.first_seen_micros);
+        }
+        drop(r);
+        let witnesses = self.witnesses_for(&message)?;
+        Ok(Some(std::borrow::Cow::Owned(Logged::restore(
+            message,
+            sigs,
+            wigs,
+            receipts,
+            trans,
+            first_seen,
+            first_seen_at,
+            &witnesses,
+        ))))
+    }
+
+    /// As [`Kevery::logged`], for changing the event: it is kept in memory until the next commit.
+    fn logged_mut(&mut self, said: &Digest) -> Result<Option<&mut Logged>> {
+        if !self.events.contains_key(said.as_str()) {
+            let Some(l) = self.logged(said)?.map(std::borrow::Cow::into_owned) else { return Ok(None) };
+            self.events.insert(said.as_str().to_owned(), l);
+        }
+        Ok(self.events.get_mut(said.as_str()))
+    }
+
+    /// The witness list in force for an event: the chain's list before it, then its own
+    /// cuts and adds (an inception sets the list).
+    fn witnesses_for(&self, message: &Message) -> Result<Vec<Prefix>> {
+        let prefix = message.prefix().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let sn = message.sn().unwrap_or(0);
+        let mut list: Vec<Prefix> = match self.states.get(&prefix) {
+            // Events after the latest establishment event live under the current list.
+            Some(state)
+                if sn > state.last_est.sn || (sn == state.last_est.sn && *message.said() == state.last_est.said) =>
+            {
+                return Ok(state.witnesses.clone());
+            }
+            _ => Vec::new(),
+        };
+        let mut s = 0u128;
+        while s < sn {
+            let Some(d) = self.at(&prefix, s)? else { break };
+            let Some(l) = self.logged_shallow(&d)? else { break };
+            apply_witness_changes(&mut list, &l);
+            s += 1;
+        }
+        apply_witness_changes(&mut list, message);
+        Ok(list)
+    }
+
+    /// An accepted event's message only (no attachments, no witness list).
+    fn logged_shallow(&self, said: &Digest) -> Result<Option<Message>> {
+        if let Some(l) = self.events.get(said.as_str()) {
+            return Ok(Some(l.message.clone()));
+        }
+        let Some(store) = self.store() else { return Ok(None) };
+        let r = store.read().map_err(store_err)?;
+        match r.event(said.as_str()).map_err(store_err)? {
+            Some(raw) => Ok(Some(Message::parse(&raw)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// With a store, forgets what the store now holds: events and KEL indexes accepted
+    /// before the commit that just succeeded (memory stays bounded by the commit group).
+    pub(crate) fn forget_committed(&mut self) {
+        if self.store.is_some() {
+            self.events.clear();
+            self.kels.clear();
+        }
     }
 
     /// Evidence of duplicity seen so far.
@@ -377,10 +526,11 @@ impl Kevery {
     pub fn ingest(&mut self, bytes: &[u8], now: u64) -> Report {
         let mut run = Run::new(self.escrow_count);
         for framed in Framer::new().messages(bytes) {
-            match framed {
-                Ok(f) => self.ingest_framed(&f, 0, now, &mut run),
-                Err(e) => run.framing_error(e, 0),
-            }
+            let item = match framed {
+                Ok(f) => crate::pipeline::parse(&f, 0),
+                Err(error) => Item::Framing { error, base: 0 },
+            };
+            self.ingest_item(item, now, &mut run);
         }
         self.finish(run, bytes.len())
     }
@@ -390,76 +540,76 @@ impl Kevery {
     ///
     /// # Errors
     /// Only I/O errors of the reader; everything about the stream is in the report.
-    pub fn ingest_reader(&mut self, mut reader: impl std::io::Read, now: u64) -> std::io::Result<Report> {
-        let framer = Framer::new();
+    pub fn ingest_reader(&mut self, reader: impl std::io::Read, now: u64) -> std::io::Result<Report> {
         let mut run = Run::new(self.escrow_count);
-        let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-        let mut base = 0usize; // stream offset of buf[0]
-        let mut eof = false;
-        let mut chunk = vec![0u8; 1 << 16];
-        // After an error, bytes are skipped (not framed) until a message body starts.
-        let mut resyncing = false;
-        loop {
-            if resyncing {
-                let next = framer.resync(&buf, 0);
-                buf.drain(..next);
-                base += next;
-                if buf.is_empty() {
-                    if eof {
-                        break;
-                    }
-                    let n = reader.read(&mut chunk)?;
-                    eof = n == 0;
-                    buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-                    continue;
-                }
-                resyncing = false;
-            }
-            match framer.next_message(&buf, eof) {
-                Ok(dkms_cesr::stream::Status::Done(m, used)) => {
-                    self.ingest_framed(&m, base, now, &mut run);
-                    buf.drain(..used);
-                    base += used;
-                }
-                Ok(dkms_cesr::stream::Status::Incomplete(_)) if !eof => {
-                    let n = reader.read(&mut chunk)?;
-                    eof = n == 0;
-                    buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-                }
-                Ok(dkms_cesr::stream::Status::Incomplete(needed)) => {
-                    if !buf.is_empty() {
-                        run.framing_error(dkms_cesr::Error::Incomplete { offset: 0, needed }, base);
-                    }
-                    break;
-                }
-                Err(e) => {
-                    let at = e.offset().unwrap_or(0);
-                    run.framing_error(e, base);
-                    // Skip past the error, then to the next real message start.
-                    let skip = at.max(1).min(buf.len());
-                    buf.drain(..skip);
-                    base += skip;
-                    resyncing = true;
-                }
-            }
+        let mut source = crate::pipeline::Source::new(reader);
+        while let Some(item) = source.next_item()? {
+            self.ingest_item(item, now, &mut run);
         }
-        Ok(self.finish(run, base))
+        Ok(self.finish(run, source.offset()))
     }
 
-    fn ingest_framed(&mut self, framed: &dkms_cesr::stream::Message<'_>, base: usize, now: u64, run: &mut Run) {
-        let offset = base + framed.body.offset;
-        let signed = match SignedMessage::from_framed(framed) {
-            Ok(s) => s,
-            Err(e) => {
+    /// As [`Kevery::ingest`], with controller signatures verified on `threads` worker threads
+    /// ahead of the ordered checks, which stay on this thread (as do commits). The outcome is
+    /// exactly that of [`Kevery::ingest`]: a worker's verdict is used only where it was
+    /// computed with the very key the rules select, otherwise the signature is verified here.
+    /// `threads` of 0 or 1 is [`Kevery::ingest`].
+    ///
+    /// ```
+    /// # use dkms_kel::Kevery;
+    /// let wire = br#"{"v":"KERI10JSON00012b_","t":"icp","d":"EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C","i":"EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C","s":"0","kt":"1","k":["DFs8BBx86uytIM0D2BhsE5rrqVIT8ef8mflpNceHo4XH"],"nt":"1","n":["EIf-ENw7PrM52w4H-S7NGU2qVIfraXVIlV9hEAaMHg7W"],"bt":"0","b":[],"c":[],"a":[]}-AABAAAPitVKfl6dG9dY4-7Ppg5tAANHsqEUptTfR05wLb0fbmKFt4DbZdBNjJaCDrEc7kAIqbLsCMCKf26-Onxz-DoP"#;
+    /// let report = Kevery::default().ingest_parallel(wire, 0, 2);
+    /// assert_eq!(report.accepted, 1);
+    /// ```
+    pub fn ingest_parallel(&mut self, bytes: &[u8], now: u64, threads: usize) -> Report {
+        if threads <= 1 {
+            return self.ingest(bytes, now);
+        }
+        match self.ingest_reader_parallel(bytes, now, threads) {
+            Ok(report) => report,
+            // Reading a byte slice cannot fail; should a thread fail, say so in the report.
+            Err(e) => Report { errors: vec![(0, "io", e.to_string())], ..Report::default() },
+        }
+    }
+
+    /// As [`Kevery::ingest_reader`], verifying controller signatures on `threads` worker
+    /// threads (see [`Kevery::ingest_parallel`]). Memory stays bounded: the reader thread
+    /// runs at most a few batches of 64 messages ahead of this one.
+    ///
+    /// # Errors
+    /// Only I/O errors of the reader; messages read before the error have been processed.
+    pub fn ingest_reader_parallel(
+        &mut self,
+        reader: impl std::io::Read + Send,
+        now: u64,
+        threads: usize,
+    ) -> std::io::Result<Report> {
+        if threads <= 1 {
+            return self.ingest_reader(reader, now);
+        }
+        let keys = self.states.iter().map(|(p, s)| (p.clone(), s.verfers.clone())).collect();
+        let mut run = Run::new(self.escrow_count);
+        let end = crate::pipeline::run(reader, keys, threads, |planned| {
+            self.pre = planned.pre;
+            self.ingest_item(planned.item, now, &mut run);
+            self.pre = None;
+        })?;
+        Ok(self.finish(run, end))
+    }
+
+    fn ingest_item(&mut self, item: Item, now: u64, run: &mut Run) {
+        let (offset, signed) = match item {
+            Item::Framing { error, base } => return run.framing_error(error, base),
+            Item::Message { offset, parsed: Err(err) } => {
                 run.report.rejected += 1;
-                let err = Error::from(e);
                 run.report.errors.push((offset, err.kind(), err.to_string()));
                 return;
             }
+            Item::Message { offset, parsed: Ok(signed) } => (offset, signed),
         };
         let (outcome, drained) = self.process_counting(signed, now);
         run.drained += drained;
-        if self.ops.len() >= GROUP_COMMIT_OPS
+        if self.ops.len() >= self.config.group_commit_ops
             && let Err(e) = self.commit()
         {
             run.report.errors.push((offset, e.kind(), e.to_string()));
@@ -513,6 +663,8 @@ impl Kevery {
             receipts_folded = n;
             outcome = self.apply(&signed, now);
         }
+        // Verdicts computed ahead belong to this message only, not to what it unblocks.
+        self.pre = None;
         match &outcome {
             Outcome::Escrowed(kind) => {
                 if let Err(e) = self.escrow(*kind, signed, now, receipts_folded) {
@@ -546,7 +698,7 @@ impl Kevery {
         }
         if kind == EscrowKind::LikelyDuplicitous
             && let Some(sn) = signed.message.sn()
-            && let Some(accepted) = self.kels.get(&prefix).and_then(|k| k.at.get(&sn)).cloned()
+            && let Some(accepted) = self.at(&prefix, sn)?
         {
             if let Ok(atts) = signed.attachments.encode(dkms_cesr::Domain::Text) {
                 self.record(Op::PutDuplicate {
@@ -677,7 +829,7 @@ impl Kevery {
             };
         };
         if let Body::Inception(_) = msg.body() {
-            return Ok(self.known_location(sm, &prefix, 0));
+            return self.known_location(sm, &prefix, 0);
         }
         if !state.transferable() {
             return Err(Error::rule(&prefix, sn, "identifier is non-transferable or abandoned"));
@@ -695,7 +847,7 @@ impl Kevery {
             _ => false,
         };
         if !update {
-            return Ok(self.known_location(sm, &prefix, sn));
+            return self.known_location(sm, &prefix, sn);
         }
         match msg.body() {
             Body::Interaction(_) => self.interact(sm, &prefix, sn, now),
@@ -705,13 +857,13 @@ impl Kevery {
     }
 
     /// An event at a location already accepted: a duplicate or likely duplicity.
-    fn known_location(&mut self, sm: &SignedMessage, prefix: &str, sn: u128) -> Outcome {
+    fn known_location(&mut self, sm: &SignedMessage, prefix: &str, sn: u128) -> Result<Outcome> {
         let said = sm.message.said();
-        let accepted = self.kels.get(prefix).and_then(|k| k.at.get(&sn)).cloned();
-        match accepted {
+        let accepted = self.at(prefix, sn)?;
+        Ok(match accepted {
             Some(d) if &d == said => {
                 // New witness signatures count only if they verify for this event.
-                if let Some(logged) = self.events.get_mut(&said_key(said)) {
+                if let Some(logged) = self.logged_mut(said)? {
                     let raw = logged.message.raw().to_vec();
                     let sn = logged.message.sn().unwrap_or(0);
                     let valid = verify::indexed(
@@ -721,6 +873,7 @@ impl Kevery {
                         prefix,
                         sn,
                         "witnesses",
+                        None,
                     )
                     .unwrap_or_default();
                     let added = add_witness_sigs(logged, &valid);
@@ -731,9 +884,9 @@ impl Kevery {
                 Outcome::Duplicate
             }
             // A superseded event seen again is a duplicate of history, not duplicity.
-            _ if self.events.contains_key(&said_key(said)) => Outcome::Duplicate,
+            _ if self.logged_shallow(said)?.is_some() => Outcome::Duplicate,
             _ => Outcome::Escrowed(EscrowKind::LikelyDuplicitous),
-        }
+        })
     }
 
     fn verify_controller(
@@ -743,7 +896,15 @@ impl Kevery {
         prefix: &str,
         sn: u128,
     ) -> Result<Vec<Indexer>> {
-        let valid = verify::indexed(sm.message.raw(), verfers, &sm.attachments.controller_sigs, prefix, sn, "keys")?;
+        let valid = verify::indexed(
+            sm.message.raw(),
+            verfers,
+            &sm.attachments.controller_sigs,
+            prefix,
+            sn,
+            "keys",
+            self.pre.as_ref(),
+        )?;
         if valid.is_empty() {
             return Err(Error::NoValidSignature { prefix: prefix.to_owned(), sn });
         }
@@ -760,8 +921,15 @@ impl Kevery {
         verfers: &[Verfer],
         toad: u64,
     ) -> Result<Option<Vec<Indexer>>> {
-        let wigs =
-            verify::indexed(sm.message.raw(), verfers, &sm.attachments.witness_sigs, &prefix.qb64(), sn, "witnesses")?;
+        let wigs = verify::indexed(
+            sm.message.raw(),
+            verfers,
+            &sm.attachments.witness_sigs,
+            &prefix.qb64(),
+            sn,
+            "witnesses",
+            None,
+        )?;
         let mut wigs = wigs;
         // Non-transferable receipt couples from witnesses count as their indexed signatures.
         for (key, cigar) in &sm.attachments.nontrans_receipts {
@@ -797,7 +965,7 @@ impl Kevery {
         let Some(wigs) = self.witnessed(sm, &icp.prefix, 0, &icp.witnesses, &state.witness_verfers, icp.toad)? else {
             return Ok(Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
         };
-        self.log(sm, state, sigs, wigs, source, now, false);
+        self.log(sm, state, sigs, wigs, source, now, false)?;
         Ok(Outcome::Accepted)
     }
 
@@ -828,7 +996,7 @@ impl Kevery {
         next.said = said;
         next.prior = Some(prior);
         next.ilk = Ilk::Ixn;
-        self.log(sm, next, sigs, wigs, None, now, false);
+        self.log(sm, next, sigs, wigs, None, now, false)?;
         Ok(Outcome::Accepted)
     }
 
@@ -842,11 +1010,7 @@ impl Kevery {
             _ => {}
         }
         let recovery = sn <= state.sn;
-        let expected_prior = if recovery {
-            self.kels.get(prefix).and_then(|k| k.at.get(&(sn - 1))).cloned()
-        } else {
-            Some(state.said.clone())
-        };
+        let expected_prior = if recovery { self.at(prefix, sn.saturating_sub(1))? } else { Some(state.said.clone()) };
         if expected_prior.as_ref() != Some(&rot.prior) {
             return Err(Error::rule(prefix, sn, "prior event digest `p` does not match the KEL"));
         }
@@ -886,7 +1050,7 @@ impl Kevery {
         else {
             return Ok(Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
         };
-        self.log(sm, next_state, sigs, wigs, source, now, recovery);
+        self.log(sm, next_state, sigs, wigs, source, now, recovery)?;
         Ok(Outcome::Accepted)
     }
 
@@ -907,8 +1071,8 @@ impl Kevery {
             return Err(Error::rule(&delegate.qb64(), sn, "the delegator does not delegate (DND)"));
         }
         let wanted = Seal::Event { i: delegate.clone(), s: sn, d: said.clone() };
-        let holds = |logged: &Logged| -> bool {
-            let anchors = match logged.message.body() {
+        let holds = |message: &Message| -> bool {
+            let anchors = match message.body() {
                 Body::Inception(b) => &b.anchors,
                 Body::Rotation(b) => &b.anchors,
                 Body::Interaction(b) => &b.anchors,
@@ -916,28 +1080,26 @@ impl Kevery {
             };
             anchors.iter().any(|a| matches!(a, Anchor::Seal(s) if *s == wanted))
         };
-        let kel = self.kels.get(&dpre);
         if let Some((dsn, dsaid)) = sm.attachments.source_seals.last() {
-            let Some(at) = kel.and_then(|k| k.at.get(dsn)) else { return Ok(None) };
-            if at != dsaid {
+            let Some(at) = self.at(&dpre, *dsn)? else { return Ok(None) };
+            if &at != dsaid {
                 return Err(Error::rule(
                     &delegate.qb64(),
                     sn,
                     "delegating event named by the source seal is not in the delegator's KEL",
                 ));
             }
-            let logged = self.events.get(&said_key(at));
-            if !logged.is_some_and(holds) {
+            let logged = self.logged_shallow(&at)?;
+            if !logged.as_ref().is_some_and(holds) {
                 return Err(Error::rule(&delegate.qb64(), sn, "the delegating event does not anchor this event"));
             }
             return Ok(Some((*dsn, dsaid.clone())));
         }
         // No couple: search the delegator's KEL for the anchoring seal.
-        if let Some(k) = kel {
-            for (dsn, d) in &k.at {
-                if self.events.get(&said_key(d)).is_some_and(holds) {
-                    return Ok(Some((*dsn, d.clone())));
-                }
+        for dsn in 0..=dstate.sn {
+            let Some(d) = self.at(&dpre, dsn)? else { break };
+            if self.logged_shallow(&d)?.as_ref().is_some_and(holds) {
+                return Ok(Some((dsn, d)));
             }
         }
         Ok(None)
@@ -953,11 +1115,15 @@ impl Kevery {
         source: Option<(u128, Digest)>,
         now: u64,
         supersede: bool,
-    ) {
-        let prefix = state.prefix.qb64();
+    ) -> Result<()> {
+        // Read what may need the store first: nothing changes if that fails.
+        let trans_receipts = self.trans_receipts(sm.message.raw(), &sm.attachments.trans_receipts)?;
+        let prefix = state.prefix.as_str().to_owned();
         let said = sm.message.said().clone();
+        // Every accepted event becomes the latest one, so its ordinal follows the one of the
+        // state it was checked against (`state` still carries it; an inception starts at 0).
+        let first_seen = if matches!(sm.message.body(), Body::Inception(_)) { 0 } else { state.first_seen + 1 };
         let kel = self.kels.entry(prefix.clone()).or_default();
-        let first_seen = kel.log.len() as u64;
         if supersede {
             let stale: Vec<u128> = kel.at.range(state.sn..).map(|(k, _)| *k).collect();
             for k in stale {
@@ -969,7 +1135,6 @@ impl Kevery {
         state.first_seen = first_seen;
         state.first_seen_at = now;
         let receipts = nontrans_receipts(sm, &state.witnesses);
-        let trans_receipts = self.trans_receipts(sm.message.raw(), &sm.attachments.trans_receipts);
         let logged = Logged {
             message: sm.message.clone(),
             sigs,
@@ -987,13 +1152,13 @@ impl Kevery {
             self.ops.push(Op::PutEvent { said: q.clone(), raw: logged.message.raw().to_vec() });
             self.ops.push(Op::AppendKel { prefix: prefix.clone(), sn: state.sn, said: q.clone(), at: now });
             let items = |v: &[Indexer]| v.iter().map(Indexer::qb64).collect::<Vec<_>>();
-            self.ops.push(Op::Attach {
+            self.ops.push(Op::SetAttach {
                 kind: AttachmentKind::ControllerSigs,
                 said: q.clone(),
                 items: items(&logged.sigs),
             });
             if !logged.wigs.is_empty() {
-                self.ops.push(Op::Attach {
+                self.ops.push(Op::SetAttach {
                     kind: AttachmentKind::WitnessSigs,
                     said: q.clone(),
                     items: items(&logged.wigs),
@@ -1001,7 +1166,7 @@ impl Kevery {
             }
             if !logged.receipts.is_empty() {
                 let r = logged.receipts.iter().map(|(k, c)| couple_item(k, c)).collect();
-                self.ops.push(Op::Attach { kind: AttachmentKind::Receipts, said: q.clone(), items: r });
+                self.ops.push(Op::SetAttach { kind: AttachmentKind::Receipts, said: q.clone(), items: r });
             }
             let t: Vec<String> = logged
                 .trans_receipts
@@ -1009,12 +1174,13 @@ impl Kevery {
                 .flat_map(|g| g.sigs.iter().filter_map(|s| quadruple_item(g, s).ok()))
                 .collect();
             if !t.is_empty() {
-                self.ops.push(Op::Attach { kind: AttachmentKind::TransReceipts, said: q, items: t });
+                self.ops.push(Op::SetAttach { kind: AttachmentKind::TransReceipts, said: q, items: t });
             }
             self.dirty.insert(prefix.clone());
         }
-        self.events.insert(said_key(&said), logged);
+        self.events.insert(said.as_str().to_owned(), logged);
         self.states.insert(prefix, state);
+        Ok(())
     }
 
     /// A receipt (`rct`): witness signatures (`-B`) or non-transferable couples (`-C`)
@@ -1022,7 +1188,7 @@ impl Kevery {
     fn receipt(&mut self, sm: &SignedMessage) -> Result<Outcome> {
         let Body::Receipt(r) = sm.message.body() else { return Ok(Outcome::Ignored) };
         let prefix = r.prefix.qb64();
-        let at = self.kels.get(&prefix).and_then(|k| k.at.get(&r.sn)).cloned();
+        let at = self.at(&prefix, r.sn)?;
         let Some(at) = at else {
             // The event may be waiting for exactly these witness signatures.
             if self.complete_escrowed(sm, &prefix, &r.receipted) {
@@ -1033,14 +1199,14 @@ impl Kevery {
         if at != r.receipted {
             return Err(Error::rule(&prefix, r.sn, "receipt of an event that is not the accepted one"));
         }
-        let Some(logged) = self.events.get_mut(&said_key(&at)) else {
+        let Some(logged) = self.logged_mut(&at)? else {
             return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
         };
         let raw = logged.message.raw().to_vec();
         let groups: Vec<TransSigGroup> =
             sm.attachments.trans_sig_groups.iter().chain(&sm.attachments.trans_receipts).cloned().collect();
-        let trans = self.trans_receipts(&raw, &groups);
-        let Some(logged) = self.events.get_mut(&said_key(&at)) else {
+        let trans = self.trans_receipts(&raw, &groups)?;
+        let Some(logged) = self.logged_mut(&at)? else {
             return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
         };
         let mut applied = !trans.is_empty();
@@ -1055,8 +1221,15 @@ impl Kevery {
             // The validator's establishment event may not have arrived yet.
             return Ok(Outcome::Escrowed(EscrowKind::UnverifiedReceipt));
         }
-        let wigs =
-            verify::indexed(&raw, &logged.witness_verfers, &sm.attachments.witness_sigs, &prefix, r.sn, "witnesses")?;
+        let wigs = verify::indexed(
+            &raw,
+            &logged.witness_verfers,
+            &sm.attachments.witness_sigs,
+            &prefix,
+            r.sn,
+            "witnesses",
+            None,
+        )?;
         applied |= !wigs.is_empty();
         let mut new_wigs = add_witness_sigs(logged, &wigs);
         let mut new_receipts = Vec::new();
@@ -1128,21 +1301,23 @@ impl Kevery {
 
     /// The transferable receipt groups whose signatures verify over `raw` with the keys of
     /// the validator's establishment event they name (unknown validators are skipped).
-    fn trans_receipts(&self, raw: &[u8], groups: &[TransSigGroup]) -> Vec<TransSigGroup> {
+    fn trans_receipts(&self, raw: &[u8], groups: &[TransSigGroup]) -> Result<Vec<TransSigGroup>> {
         let mut out = Vec::new();
         for g in groups {
-            let Some(est) = self.events.get(&said_key(&g.said)) else { continue };
-            if est.message.prefix() != Some(&g.prefix) || est.message.sn() != Some(g.sn) {
+            let Some(est) = self.logged_shallow(&g.said)? else { continue };
+            if est.prefix() != Some(&g.prefix) || est.sn() != Some(g.sn) {
                 continue;
             }
-            let keys = match est.message.body() {
+            let keys = match est.body() {
                 Body::Inception(b) => &b.keys,
                 Body::Rotation(b) => &b.keys,
                 _ => continue,
             };
             let verfers = crate::state::verfers(keys);
-            let Ok(valid) = verify::indexed(raw, &verfers, &g.sigs, &g.prefix.qb64(), g.sn, "keys") else { continue };
-            let kt = match est.message.body() {
+            let Ok(valid) = verify::indexed(raw, &verfers, &g.sigs, &g.prefix.qb64(), g.sn, "keys", None) else {
+                continue;
+            };
+            let kt = match est.body() {
                 Body::Inception(b) => &b.kt,
                 Body::Rotation(b) => &b.kt,
                 _ => continue,
@@ -1151,7 +1326,7 @@ impl Kevery {
                 out.push(TransSigGroup { sigs: valid, ..g.clone() });
             }
         }
-        out
+        Ok(out)
     }
 
     /// Adds a receipt's witness signatures to an escrowed event with that SAID and retries it.
@@ -1243,4 +1418,16 @@ fn nontrans_receipts(sm: &SignedMessage, witnesses: &[Prefix]) -> Vec<(Verkey, M
         .filter(|(k, c)| !witnesses.iter().any(|w| w.matter() == k.matter()) && verify_couple(sm.message.raw(), k, c))
         .cloned()
         .collect()
+}
+
+/// Applies an establishment event's witness changes to `list` (an inception sets it).
+fn apply_witness_changes(list: &mut Vec<Prefix>, message: &Message) {
+    match message.body() {
+        Body::Inception(b) => list.clone_from(&b.witnesses),
+        Body::Rotation(b) => {
+            list.retain(|w| !b.cuts.contains(w));
+            list.extend(b.adds.iter().cloned());
+        }
+        _ => {}
+    }
 }

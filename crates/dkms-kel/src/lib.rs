@@ -13,6 +13,7 @@ mod error;
 pub mod fuzzing;
 mod kevery;
 mod persist;
+mod pipeline;
 mod state;
 mod verify;
 

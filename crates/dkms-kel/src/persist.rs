@@ -8,28 +8,60 @@ use std::sync::Arc;
 
 use dkms_cesr::stream::Framer;
 use dkms_cesr::{Domain, Indexer, Matter};
-use dkms_event::message::Message;
 use dkms_event::primitives::{Digest, Verkey};
 use dkms_event::signed::{SignedMessage, TransSigGroup};
 use dkms_store::{AttachmentKind, Durability, EscrowKey, Store};
 
 use crate::error::{Error, Result};
-use crate::kevery::{Config, EscrowKind, Kevery, Logged};
+use crate::kevery::{Config, EscrowKind, Kevery};
 use crate::state::KeyState;
 
 /// One recorded change.
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
-    AppendKel { prefix: String, sn: u128, said: String, at: u64 },
-    PutEvent { said: String, raw: Vec<u8> },
-    Attach { kind: AttachmentKind, said: String, items: Vec<String> },
-    PutState { prefix: String, blob: Vec<u8> },
-    PutEscrow { key: EscrowKey, at: u64, blob: Vec<u8> },
-    DeleteEscrow { key: EscrowKey },
-    PutDuplicate { prefix: String, sn: u128, said: String, event: Vec<u8>, attachments: Vec<u8> },
+    AppendKel {
+        prefix: String,
+        sn: u128,
+        said: String,
+        at: u64,
+    },
+    PutEvent {
+        said: String,
+        raw: Vec<u8>,
+    },
+    Attach {
+        kind: AttachmentKind,
+        said: String,
+        items: Vec<String>,
+    },
+    /// The complete list of a newly accepted event (no read of an old list).
+    SetAttach {
+        kind: AttachmentKind,
+        said: String,
+        items: Vec<String>,
+    },
+    PutState {
+        prefix: String,
+        blob: Vec<u8>,
+    },
+    PutEscrow {
+        key: EscrowKey,
+        at: u64,
+        blob: Vec<u8>,
+    },
+    DeleteEscrow {
+        key: EscrowKey,
+    },
+    PutDuplicate {
+        prefix: String,
+        sn: u128,
+        said: String,
+        event: Vec<u8>,
+        attachments: Vec<u8>,
+    },
 }
 
-fn store_err(e: impl std::fmt::Display) -> Error {
+pub(crate) fn store_err(e: impl std::fmt::Display) -> Error {
     Error::Store(e.to_string())
 }
 
@@ -50,13 +82,13 @@ pub(crate) fn quadruple_item(g: &TransSigGroup, sig: &Indexer) -> Result<String>
     Ok(format!("{}{}{}{}", g.prefix.qb64(), seqner.qb64(), g.said.qb64(), sig.qb64()))
 }
 
-fn parse_couple(item: &str) -> Option<(Verkey, Matter)> {
+pub(crate) fn parse_couple(item: &str) -> Option<(Verkey, Matter)> {
     let (k, n) = Matter::parse(item.as_bytes(), Domain::Text).ok()?;
     let c = Matter::decode(item.as_bytes().get(n..)?, Domain::Text).ok()?;
     Some((Verkey::new(k).ok()?, c))
 }
 
-fn parse_quadruple(item: &str) -> Option<TransSigGroup> {
+pub(crate) fn parse_quadruple(item: &str) -> Option<TransSigGroup> {
     let b = item.as_bytes();
     let (p, a) = Matter::parse(b, Domain::Text).ok()?;
     let (s, c) = Matter::parse(b.get(a..)?, Domain::Text).ok()?;
@@ -71,13 +103,14 @@ fn parse_quadruple(item: &str) -> Option<TransSigGroup> {
     })
 }
 
-fn sigs(items: Vec<String>) -> Vec<Indexer> {
+pub(crate) fn sigs(items: Vec<String>) -> Vec<Indexer> {
     items.iter().filter_map(|s| Indexer::from_qb64(s).ok()).collect()
 }
 
 impl Kevery {
-    /// A validator over `store`, with everything it holds loaded: key states, KELs,
-    /// events with their signatures and receipts, and escrows.
+    /// A validator over `store`: key states and escrows are loaded; events are read
+    /// back from the store when a rule needs them (a duplicate, a receipt of an older
+    /// event, a recovery, a delegation), so memory does not grow with the KELs.
     ///
     /// # Errors
     /// [`Error::Store`] when the store cannot be read, or holds a record that does not parse.
@@ -85,43 +118,10 @@ impl Kevery {
         let mut k = Kevery::new(config);
         {
             let r = store.read().map_err(store_err)?;
+            // Key states only: events are read back from the store when needed.
             for prefix in r.prefixes().map_err(store_err)? {
                 let Some(blob) = r.state(&prefix).map_err(store_err)? else { continue };
-                let state = KeyState::from_blob(&blob)?;
-                for entry in r.first_seen(&prefix, 0).map_err(store_err)? {
-                    let raw = r
-                        .event(&entry.said)
-                        .map_err(store_err)?
-                        .ok_or_else(|| store_err(format!("event {} missing", entry.said)))?;
-                    let message = Message::parse(&raw)?;
-                    let said = message.said().clone();
-                    let logged = Logged::restore(
-                        message,
-                        sigs(r.attachments(AttachmentKind::ControllerSigs, &entry.said).map_err(store_err)?),
-                        sigs(r.attachments(AttachmentKind::WitnessSigs, &entry.said).map_err(store_err)?),
-                        r.attachments(AttachmentKind::Receipts, &entry.said)
-                            .map_err(store_err)?
-                            .iter()
-                            .filter_map(|s| parse_couple(s))
-                            .collect(),
-                        r.attachments(AttachmentKind::TransReceipts, &entry.said)
-                            .map_err(store_err)?
-                            .iter()
-                            .filter_map(|s| parse_quadruple(s))
-                            .collect(),
-                        entry.ordinal,
-                        entry.first_seen_micros,
-                        &state.witnesses,
-                    );
-                    k.restore_logged(&prefix, entry.sn, said, logged);
-                }
-                // The authoritative event at each sn, up to the state's sn (superseded ones drop out).
-                for entry in r.kel(&prefix, 0).map_err(store_err)? {
-                    if entry.sn <= state.sn {
-                        k.restore_at(&prefix, entry.sn, Digest::parse(&entry.said, "d")?);
-                    }
-                }
-                k.restore_state(prefix, state);
+                k.restore_state(prefix, KeyState::from_blob(&blob)?);
             }
             for kind in dkms_store::EscrowKind::ALL {
                 for e in r.escrow(kind).map_err(store_err)? {
@@ -150,8 +150,9 @@ impl Kevery {
             return Ok(());
         }
         let res = apply(store.as_ref(), &ops, self.durability());
-        if res.is_err() {
-            self.restore_ops(ops);
+        match res {
+            Ok(()) => self.forget_committed(),
+            Err(_) => self.restore_ops(ops),
         }
         res
     }
@@ -167,6 +168,9 @@ fn apply(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
             Op::PutEvent { said, raw } => w.put_event(said, raw).map_err(store_err)?,
             Op::Attach { kind, said, items } => {
                 w.add_attachments(*kind, said, items).map_err(store_err)?;
+            }
+            Op::SetAttach { kind, said, items } => {
+                w.set_attachments(*kind, said, items).map_err(store_err)?;
             }
             Op::PutState { prefix, blob } => w.put_state(prefix, blob).map_err(store_err)?,
             Op::PutEscrow { key, at, blob } => w.put_escrow(key, *at, blob).map_err(store_err)?,

@@ -25,8 +25,9 @@ pub(crate) trait KvWrite: KvRead {
     fn commit(self) -> Result<()>;
 }
 
-/// The store traits over a key-value transaction.
-pub(crate) struct Txn<K>(pub(crate) K);
+/// The store traits over a key-value transaction, with the next first-seen ordinal of
+/// each prefix appended to in this transaction (so appends do not scan for it again).
+pub(crate) struct Txn<K>(pub(crate) K, pub(crate) std::collections::HashMap<String, u64>);
 
 fn scan_prefix<K: KvRead>(kv: &K, table: Table, lo: &[u8], prefix: &[u8], rev: bool, visit: Visit<'_>) -> Result<()> {
     let hi = successor(prefix);
@@ -241,12 +242,19 @@ impl<K: KvRead> ReadTxn for Txn<K> {
 impl<K: KvWrite> WriteTxn for Txn<K> {
     fn append_kel(&mut self, prefix: &str, sn: u128, said: &str, first_seen_micros: u64) -> Result<KelEntry> {
         check_id("said", said)?;
-        let ordinal = self.next_ordinal(prefix)?;
+        let ordinal = match self.1.get(prefix) {
+            Some(o) => *o,
+            None => self.next_ordinal(prefix)?,
+        };
         let mut fel = KeyBuf::new().u128(sn).u64(first_seen_micros).done();
         fel.extend_from_slice(said.as_bytes());
         self.0.put(Table::Fel, &fel_key(prefix, ordinal), &fel)?;
         let idx = KeyBuf::new().u64(ordinal).tail(said).done();
         self.0.put(Table::Kel, &kel_key(prefix, sn), &idx)?;
+        let next = ordinal
+            .checked_add(1)
+            .ok_or_else(|| Reader::new(Table::Fel, &idx, &idx).corrupt("first-seen ordinal overflow"))?;
+        self.1.insert(prefix.to_owned(), next);
         Ok(KelEntry { prefix: prefix.to_owned(), sn, said: said.to_owned(), ordinal, first_seen_micros })
     }
 
@@ -273,6 +281,22 @@ impl<K: KvWrite> WriteTxn for Txn<K> {
             self.0.put(Table::Attachments, &attachment_key(kind, said), &encode_items(&list)?)?;
         }
         Ok(added)
+    }
+
+    fn set_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<()> {
+        check_id("said", said)?;
+        let key = attachment_key(kind, said);
+        if items.is_empty() {
+            self.0.delete(Table::Attachments, &key)?;
+            return Ok(());
+        }
+        let mut list: Vec<String> = Vec::with_capacity(items.len());
+        for item in items {
+            if !list.contains(item) {
+                list.push(item.clone());
+            }
+        }
+        self.0.put(Table::Attachments, &key, &encode_items(&list)?)
     }
 
     fn delete_attachments(&mut self, kind: AttachmentKind, said: &str) -> Result<bool> {

@@ -67,7 +67,7 @@ pub use error::{Error, Result};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 #[cfg(feature = "redb")]
-pub use redb_store::RedbStore;
+pub use redb_store::{DEFAULT_CACHE_BYTES, RedbStore};
 
 /// The schema version this build writes. Stores with a newer version are refused
 /// ([`Error::SchemaTooNew`]); older ones from [`OLDEST_MIGRATABLE_SCHEMA`] on are migrated at open.
@@ -395,6 +395,17 @@ pub trait WriteTxn: ReadTxn {
     /// # Errors
     /// An invalid SAID, a corrupt record or a backend failure.
     fn add_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<usize>;
+
+    /// Replaces an event's list of `kind` with `items` (duplicates dropped, order kept;
+    /// an empty list removes it), without reading the old list: for an event whose
+    /// attachments the caller has complete, such as one it has just accepted.
+    ///
+    /// # Errors
+    /// An invalid SAID, an item that cannot be stored or a backend failure.
+    fn set_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<()> {
+        self.delete_attachments(kind, said)?;
+        self.add_attachments(kind, said, items).map(|_| ())
+    }
 
     /// Removes an event's attachments of `kind`. Returns whether there were any.
     ///

@@ -77,13 +77,16 @@ impl MemoryStore {
 
 impl Store for MemoryStore {
     fn read(&self) -> Result<Box<dyn ReadTxn + '_>> {
-        Ok(Box::new(Txn(MemRead(self.snapshot()))))
+        Ok(Box::new(Txn(MemRead(self.snapshot()), Default::default())))
     }
 
     fn write_with(&self, _durability: Durability) -> Result<Box<dyn WriteTxn + '_>> {
         let guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let base = self.snapshot();
-        Ok(Box::new(Txn(MemWrite { _guard: guard, store: self, base, overlay: Default::default() })))
+        Ok(Box::new(Txn(
+            MemWrite { _guard: guard, store: self, base, overlay: Default::default() },
+            Default::default(),
+        )))
     }
 
     fn flush(&self) -> Result<()> {

@@ -94,6 +94,9 @@ fn open_err(path: &Path, e: redb::DatabaseError) -> Error {
     }
 }
 
+/// Memory for cached pages of a [`RedbStore`] opened with [`RedbStore::open`]: 64 MiB.
+pub const DEFAULT_CACHE_BYTES: usize = 64 << 20;
+
 impl RedbStore {
     /// Opens the store at `path`, creating it if the file does not exist.
     ///
@@ -103,8 +106,18 @@ impl RedbStore {
     /// [`Error::StoreInUse`] if another handle has it open, [`Error::SchemaTooNew`] /
     /// [`Error::SchemaTooOld`], [`Error::NotAStore`] for a foreign or damaged file, [`Error::Io`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with_cache(path, DEFAULT_CACHE_BYTES)
+    }
+
+    /// As [`RedbStore::open`], with at most `cache_bytes` of memory for cached pages
+    /// (the default is [`DEFAULT_CACHE_BYTES`]). A node that must stay within a memory
+    /// budget sets it; reads of pages not cached go to the file.
+    ///
+    /// # Errors
+    /// As [`RedbStore::open`].
+    pub fn open_with_cache(path: impl AsRef<Path>, cache_bytes: usize) -> Result<Self> {
         let path = path.as_ref().to_owned();
-        let db = redb::Database::builder().create(&path).map_err(|e| open_err(&path, e))?;
+        let db = redb::Database::builder().set_cache_size(cache_bytes).create(&path).map_err(|e| open_err(&path, e))?;
         let store = RedbStore { db, path };
         store.check_schema()?;
         Ok(store)
@@ -179,7 +192,7 @@ impl RedbStore {
 impl Store for RedbStore {
     fn read(&self) -> Result<Box<dyn ReadTxn + '_>> {
         let txn = self.db.begin_read().map_err(|e| backend("begin read", e))?;
-        Ok(Box::new(Txn(RedbRead(txn))))
+        Ok(Box::new(Txn(RedbRead(txn), Default::default())))
     }
 
     fn write_with(&self, durability: Durability) -> Result<Box<dyn WriteTxn + '_>> {
@@ -189,7 +202,7 @@ impl Store for RedbStore {
             Durability::Deferred => redb::Durability::None,
         };
         txn.set_durability(d).map_err(|e| backend("set durability", e))?;
-        Ok(Box::new(Txn(RedbWrite(txn))))
+        Ok(Box::new(Txn(RedbWrite(txn), Default::default())))
     }
 
     fn flush(&self) -> Result<()> {

@@ -1023,24 +1023,11 @@ impl Controller {
 ///
 /// # Errors
 /// [`Error::UnknownIdentifier`].
-pub fn chain<'k>(kevery: &'k Kevery, prefix: &str) -> Result<Vec<&'k Logged>> {
-    let state = kevery.state(prefix).ok_or_else(|| Error::UnknownIdentifier { prefix: prefix.to_owned() })?;
-    let mut out = Vec::new();
-    let mut said = Some(state.said.qb64());
-    while let Some(s) = said {
-        let Some(logged) = kevery.event(&s) else { break };
-        said = match logged.message.body() {
-            Body::Rotation(r) => Some(r.prior.qb64()),
-            Body::Interaction(i) => Some(i.prior.qb64()),
-            _ => None,
-        };
-        out.push(logged);
-        if out.len() > kevery.kel(prefix).len() {
-            break;
-        }
+pub fn chain(kevery: &Kevery, prefix: &str) -> Result<Vec<Logged>> {
+    if kevery.state(prefix).is_none() {
+        return Err(Error::UnknownIdentifier { prefix: prefix.to_owned() });
     }
-    out.reverse();
-    Ok(out)
+    Ok(kevery.chain(prefix)?)
 }
 
 /// Verifies indexed signatures over `data` against a key state's current keys and threshold.

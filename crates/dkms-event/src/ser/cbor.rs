@@ -1,11 +1,12 @@
 //! CBOR as Python's `cbor2.dumps` writes KERI bodies: definite lengths, minimal
 //! heads, text strings, insertion-ordered maps.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use super::{Decoded, Kind, MAX_DEPTH, Reader, check_duplicate};
+use super::{Kind, MAX_DEPTH, Reader, View, check_duplicate};
 use crate::error::{Error, Result};
-use crate::value::{Map, Value};
+use crate::value::{Val, Value};
 
 fn head(major: u8, v: u64, out: &mut Vec<u8>) {
     let m = major << 5;
@@ -91,7 +92,7 @@ fn read_head(r: &mut Reader<'_>) -> Result<(u8, u64)> {
     Ok((major, v))
 }
 
-fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>>)> {
+fn value<'a>(r: &mut Reader<'a>, depth: usize) -> Result<(Val<'a>, Option<Range<usize>>)> {
     if depth > MAX_DEPTH {
         return Err(r.err("nesting too deep"));
     }
@@ -99,24 +100,24 @@ fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>
     let (major, v) = read_head(r)?;
     let err = |reason| Error::Syntax { kind: "CBOR", offset: at, reason };
     Ok(match major {
-        0 => (Value::Int(i128::from(v)), None),
-        1 => (Value::Int(-1 - i128::from(v)), None),
+        0 => (Val::Int(i128::from(v)), None),
+        1 => (Val::Int(-1 - i128::from(v)), None),
         3 => {
             let (s, span) = r.text(v)?;
-            (Value::Str(s), Some(span))
+            (Val::Str(Cow::Borrowed(s)), Some(span))
         }
         4 => {
             let mut list = Vec::new();
             for _ in 0..v {
                 list.push(value(r, depth + 1)?.0);
             }
-            (Value::List(list), None)
+            (Val::List(list), None)
         }
-        5 => (Value::Map(map_body(r, v, depth)?.0), None),
+        5 => (Val::Map(map_body(r, v, depth)?.0), None),
         7 => match (r.raw.get(at), v) {
-            (Some(0xf4), _) => (Value::Bool(false), None),
-            (Some(0xf5), _) => (Value::Bool(true), None),
-            (Some(0xf6), _) => (Value::Null, None),
+            (Some(0xf4), _) => (Val::Bool(false), None),
+            (Some(0xf5), _) => (Val::Bool(true), None),
+            (Some(0xf6), _) => (Val::Null, None),
             _ => return Err(err("floats and simple values are not used in KERI bodies")),
         },
         2 => return Err(err("byte strings are not used in KERI bodies")),
@@ -124,9 +125,13 @@ fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>
     })
 }
 
-fn map_body(r: &mut Reader<'_>, n: u64, depth: usize) -> Result<(Map, Vec<Option<Range<usize>>>)> {
-    let mut map = Map::new();
-    let mut spans = Vec::new();
+type Entries<'a> = Vec<(Cow<'a, str>, Val<'a>)>;
+
+fn map_body<'a>(r: &mut Reader<'a>, n: u64, depth: usize) -> Result<(Entries<'a>, Vec<Option<Range<usize>>>)> {
+    // Reserve for the usual sizes only: the count is not bounded by the input here.
+    let cap = usize::try_from(n).unwrap_or(0).min(64);
+    let mut map = Vec::with_capacity(cap);
+    let mut spans = Vec::with_capacity(cap);
     for _ in 0..n {
         let key_at = r.pos;
         let (major, klen) = read_head(r)?;
@@ -134,15 +139,15 @@ fn map_body(r: &mut Reader<'_>, n: u64, depth: usize) -> Result<(Map, Vec<Option
             return Err(Error::Syntax { kind: "CBOR", offset: key_at, reason: "map key is not a text string" });
         }
         let (key, _) = r.text(klen)?;
-        check_duplicate(&map, &key, Kind::Cbor, key_at)?;
+        check_duplicate(&map, key, Kind::Cbor, key_at)?;
         let (v, span) = value(r, depth + 1)?;
-        map.push(key, v);
+        map.push((Cow::Borrowed(key), v));
         spans.push(span);
     }
     Ok((map, spans))
 }
 
-pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
+pub(super) fn decode(raw: &[u8]) -> Result<View<'_>> {
     let mut r = Reader::new(raw, Kind::Cbor);
     let (major, n) = read_head(&mut r)?;
     if major != 5 {
@@ -156,5 +161,5 @@ pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
     if r.pos != raw.len() {
         return Err(r.err("data after the end of the body map"));
     }
-    Ok(Decoded { map, spans })
+    Ok(View { fields: map, spans })
 }

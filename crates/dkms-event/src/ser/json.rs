@@ -1,11 +1,12 @@
 //! JSON exactly as Python's `json.dumps(sad, separators=(",", ":"), ensure_ascii=False)` writes it.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use super::{Decoded, Kind, MAX_DEPTH, check_duplicate};
+use super::{Kind, MAX_DEPTH, View, check_duplicate};
 use crate::error::{Error, Result};
-use crate::value::{Map, Value};
+use crate::value::{Val, Value};
 
 pub(super) fn encode(value: &Value, out: &mut Vec<u8>) -> Result<()> {
     match value {
@@ -71,14 +72,50 @@ fn string(s: &str, out: &mut Vec<u8>) {
 
 struct Parser<'a> {
     raw: &'a [u8],
+    /// The body as text when it is valid UTF-8 as a whole (the usual case): strings are
+    /// then sliced from it without checking each one again.
+    text: Option<&'a str>,
     pos: usize,
 }
 
-pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
-    let mut p = Parser { raw, pos: 0 };
+/// Bytes that end a run of ordinary string content: `"`, `\` and control characters.
+#[inline]
+fn is_special(b: u8) -> bool {
+    matches!(b, b'"' | b'\\' | 0x00..=0x1f)
+}
+
+/// Length of the run of ordinary string bytes at the start of `s` (up to the first
+/// `"`, `\\` or control character, or all of `s`). Eight bytes at a time while no
+/// byte of the word can be one of them.
+#[inline]
+fn ordinary_run(s: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    for chunk in s.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(word);
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        // A byte below 0x20, equal to '"' or equal to '\\' sets its high bit here.
+        let hit = (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * 0x22)) | zero(x ^ (ONES * 0x5c));
+        if hit != 0 {
+            break;
+        }
+        n += 8;
+    }
+    let rest = s.get(n..).unwrap_or_default();
+    n + rest.iter().position(|b| is_special(*b)).unwrap_or(rest.len())
+}
+
+/// Entries of a map being decoded.
+type Entries<'a> = Vec<(Cow<'a, str>, Val<'a>)>;
+
+pub(super) fn decode(raw: &[u8]) -> Result<View<'_>> {
+    let mut p = Parser { raw, text: std::str::from_utf8(raw).ok(), pos: 0 };
     p.expect(b'{')?;
-    let mut map = Map::new();
-    let mut spans = Vec::new();
+    // KERI bodies have at most 14 top-level fields.
+    let mut map: Entries<'_> = Vec::with_capacity(16);
+    let mut spans = Vec::with_capacity(16);
     if p.peek() == Some(b'}') {
         p.pos += 1;
     } else {
@@ -88,7 +125,7 @@ pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
             check_duplicate(&map, &key, Kind::Json, key_at)?;
             p.expect(b':')?;
             let (value, span) = p.value(1)?;
-            map.push(key, value);
+            map.push((key, value));
             spans.push(span);
             match p.next()? {
                 b',' => continue,
@@ -100,10 +137,10 @@ pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
     if p.pos != raw.len() {
         return Err(p.err("data after the end of the body map"));
     }
-    Ok(Decoded { map, spans })
+    Ok(View { fields: map, spans })
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn err(&self, reason: &'static str) -> Error {
         self.err_at(self.pos, reason)
     }
@@ -112,16 +149,19 @@ impl Parser<'_> {
         Error::Syntax { kind: "JSON", offset, reason }
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.raw.get(self.pos).copied()
     }
 
+    #[inline]
     fn next(&mut self) -> Result<u8> {
         let b = self.peek().ok_or_else(|| self.err("unexpected end of body"))?;
         self.pos += 1;
         Ok(b)
     }
 
+    #[inline]
     fn expect(&mut self, b: u8) -> Result<()> {
         if self.next()? != b {
             return Err(self.err_at(
@@ -138,21 +178,21 @@ impl Parser<'_> {
     }
 
     /// A value; for strings also the span of the content.
-    fn value(&mut self, depth: usize) -> Result<(Value, Option<Range<usize>>)> {
+    fn value(&mut self, depth: usize) -> Result<(Val<'a>, Option<Range<usize>>)> {
         if depth > MAX_DEPTH {
             return Err(self.err("nesting too deep"));
         }
         match self.peek().ok_or_else(|| self.err("unexpected end of body"))? {
             b'"' => {
                 let (s, span) = self.string()?;
-                Ok((Value::Str(s), Some(span)))
+                Ok((Val::Str(s), Some(span)))
             }
             b'{' => {
                 self.pos += 1;
-                let mut map = Map::new();
+                let mut map: Entries<'a> = Vec::new();
                 if self.peek() == Some(b'}') {
                     self.pos += 1;
-                    return Ok((Value::Map(map), None));
+                    return Ok((Val::Map(map), None));
                 }
                 loop {
                     let key_at = self.pos;
@@ -160,10 +200,10 @@ impl Parser<'_> {
                     check_duplicate(&map, &key, Kind::Json, key_at)?;
                     self.expect(b':')?;
                     let (v, _) = self.value(depth + 1)?;
-                    map.push(key, v);
+                    map.push((key, v));
                     match self.next()? {
                         b',' => continue,
-                        b'}' => return Ok((Value::Map(map), None)),
+                        b'}' => return Ok((Val::Map(map), None)),
                         _ => return Err(self.err_at(self.pos - 1, "expected ',' or '}'")),
                     }
                 }
@@ -173,27 +213,27 @@ impl Parser<'_> {
                 let mut list = Vec::new();
                 if self.peek() == Some(b']') {
                     self.pos += 1;
-                    return Ok((Value::List(list), None));
+                    return Ok((Val::List(list), None));
                 }
                 loop {
                     let (v, _) = self.value(depth + 1)?;
                     list.push(v);
                     match self.next()? {
                         b',' => continue,
-                        b']' => return Ok((Value::List(list), None)),
+                        b']' => return Ok((Val::List(list), None)),
                         _ => return Err(self.err_at(self.pos - 1, "expected ',' or ']'")),
                     }
                 }
             }
-            b't' => self.word(b"true", Value::Bool(true)),
-            b'f' => self.word(b"false", Value::Bool(false)),
-            b'n' => self.word(b"null", Value::Null),
+            b't' => self.word(b"true", Val::Bool(true)),
+            b'f' => self.word(b"false", Val::Bool(false)),
+            b'n' => self.word(b"null", Val::Null),
             b'-' | b'0'..=b'9' => self.number(),
             _ => Err(self.err("unexpected byte (no whitespace allowed)")),
         }
     }
 
-    fn word(&mut self, w: &[u8], v: Value) -> Result<(Value, Option<Range<usize>>)> {
+    fn word(&mut self, w: &[u8], v: Val<'a>) -> Result<(Val<'a>, Option<Range<usize>>)> {
         if self.raw.get(self.pos..self.pos + w.len()) != Some(w) {
             return Err(self.err("invalid literal"));
         }
@@ -201,7 +241,7 @@ impl Parser<'_> {
         Ok((v, None))
     }
 
-    fn number(&mut self) -> Result<(Value, Option<Range<usize>>)> {
+    fn number(&mut self) -> Result<(Val<'a>, Option<Range<usize>>)> {
         let start = self.pos;
         let neg = self.peek() == Some(b'-');
         if neg {
@@ -235,17 +275,19 @@ impl Parser<'_> {
         if !(-(1i128 << 64)..(1i128 << 64)).contains(&v) {
             return Err(self.err_at(start, "integer out of range"));
         }
-        Ok((Value::Int(v), None))
+        Ok((Val::Int(v), None))
     }
 
-    /// A string in canonical form; returns it and the span of its content (between the quotes).
-    fn string(&mut self) -> Result<(String, Range<usize>)> {
+    /// A string in canonical form; returns it (borrowed from the body unless it holds
+    /// escapes) and the span of its content (between the quotes).
+    fn string(&mut self) -> Result<(Cow<'a, str>, Range<usize>)> {
         self.expect(b'"')?;
         let start = self.pos;
-        // Fast path: no escapes.
         let mut out: Option<String> = None;
         let mut run = start;
         loop {
+            // Skip the run of ordinary bytes up to the next quote, backslash or control byte.
+            self.pos += ordinary_run(self.raw.get(self.pos..).unwrap_or_default());
             let at = self.pos;
             let b = self.next()?;
             match b {
@@ -254,9 +296,9 @@ impl Parser<'_> {
                     let s = match out {
                         Some(mut s) => {
                             s.push_str(tail);
-                            s
+                            Cow::Owned(s)
                         }
-                        None => tail.to_owned(),
+                        None => Cow::Borrowed(tail),
                     };
                     return Ok((s, start..at));
                 }
@@ -295,13 +337,17 @@ impl Parser<'_> {
                     s.push(c);
                     run = self.pos;
                 }
-                0x00..=0x1f => return Err(self.err_at(at, "control character in string")),
-                _ => {}
+                _ => return Err(self.err_at(at, "control character in string")),
             }
         }
     }
 
-    fn slice_str(&self, from: usize, to: usize) -> Result<&str> {
+    fn slice_str(&self, from: usize, to: usize) -> Result<&'a str> {
+        // `from` and `to` are at ASCII bytes (after a quote or escape, at a quote or
+        // backslash), so they are character boundaries of a valid body.
+        if let Some(s) = self.text.and_then(|t| t.get(from..to)) {
+            return Ok(s);
+        }
         let bytes = self.raw.get(from..to).unwrap_or_default();
         std::str::from_utf8(bytes).map_err(|e| self.err_at(from + e.valid_up_to(), "string is not valid UTF-8"))
     }

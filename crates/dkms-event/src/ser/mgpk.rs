@@ -1,11 +1,12 @@
 //! MessagePack as msgpack-python 1.x `packb` writes KERI bodies: smallest
 //! integer, string, list and map forms, `str8` allowed.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use super::{Decoded, Kind, MAX_DEPTH, Reader, check_duplicate};
+use super::{Kind, MAX_DEPTH, Reader, View, check_duplicate};
 use crate::error::{Error, Result};
-use crate::value::{Map, Value};
+use crate::value::{Val, Value};
 
 fn unsupported() -> Error {
     Error::Unsupported { what: "integer beyond 64 bits" }
@@ -118,7 +119,7 @@ fn str_len(r: &mut Reader<'_>, b: u8, at: usize) -> Result<Option<u64>> {
     Ok(Some(n))
 }
 
-fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>>)> {
+fn value<'a>(r: &mut Reader<'a>, depth: usize) -> Result<(Val<'a>, Option<Range<usize>>)> {
     if depth > MAX_DEPTH {
         return Err(r.err("nesting too deep"));
     }
@@ -126,15 +127,15 @@ fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>
     let b = r.byte()?;
     if let Some(n) = str_len(r, b, at)? {
         let (s, span) = r.text(n)?;
-        return Ok((Value::Str(s), Some(span)));
+        return Ok((Val::Str(Cow::Borrowed(s)), Some(span)));
     }
     let non_minimal = || syntax(at, "non-minimal integer");
     let v = match b {
-        0x00..=0x7f => Value::Int(i128::from(b)),
-        0xe0..=0xff => Value::Int(i128::from(b as i8)),
-        0xc0 => Value::Null,
-        0xc2 => Value::Bool(false),
-        0xc3 => Value::Bool(true),
+        0x00..=0x7f => Val::Int(i128::from(b)),
+        0xe0..=0xff => Val::Int(i128::from(b as i8)),
+        0xc0 => Val::Null,
+        0xc2 => Val::Bool(false),
+        0xc3 => Val::Bool(true),
         0xcc..=0xcf => {
             let v = r.uint_be(1 << (b - 0xcc))?;
             let min = match b {
@@ -146,7 +147,7 @@ fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>
             if v < min {
                 return Err(non_minimal());
             }
-            Value::Int(i128::from(v))
+            Val::Int(i128::from(v))
         }
         0xd0..=0xd3 => {
             let n = 1usize << (b - 0xd0);
@@ -162,7 +163,7 @@ fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>
             if v >= min {
                 return Err(non_minimal());
             }
-            Value::Int(i128::from(v))
+            Val::Int(i128::from(v))
         }
         0x90..=0x9f | 0xdc | 0xdd => {
             let n = match b {
@@ -177,11 +178,11 @@ fn value(r: &mut Reader<'_>, depth: usize) -> Result<(Value, Option<Range<usize>
             for _ in 0..n {
                 list.push(value(r, depth + 1)?.0);
             }
-            Value::List(list)
+            Val::List(list)
         }
         0x80..=0x8f | 0xde | 0xdf => {
             let n = map_len(r, b, at)?;
-            Value::Map(map_body(r, n, depth)?.0)
+            Val::Map(map_body(r, n, depth)?.0)
         }
         _ => return Err(syntax(at, "type not used in KERI bodies")),
     };
@@ -201,23 +202,27 @@ fn map_len(r: &mut Reader<'_>, b: u8, at: usize) -> Result<u64> {
     Ok(n)
 }
 
-fn map_body(r: &mut Reader<'_>, n: u64, depth: usize) -> Result<(Map, Vec<Option<Range<usize>>>)> {
-    let mut map = Map::new();
-    let mut spans = Vec::new();
+type Entries<'a> = Vec<(Cow<'a, str>, Val<'a>)>;
+
+fn map_body<'a>(r: &mut Reader<'a>, n: u64, depth: usize) -> Result<(Entries<'a>, Vec<Option<Range<usize>>>)> {
+    // Reserve for the usual sizes only: the count is not bounded by the input here.
+    let cap = usize::try_from(n).unwrap_or(0).min(64);
+    let mut map = Vec::with_capacity(cap);
+    let mut spans = Vec::with_capacity(cap);
     for _ in 0..n {
         let key_at = r.pos;
         let b = r.byte()?;
         let klen = str_len(r, b, key_at)?.ok_or_else(|| syntax(key_at, "map key is not a string"))?;
         let (key, _) = r.text(klen)?;
-        check_duplicate(&map, &key, Kind::Mgpk, key_at)?;
+        check_duplicate(&map, key, Kind::Mgpk, key_at)?;
         let (v, span) = value(r, depth + 1)?;
-        map.push(key, v);
+        map.push((Cow::Borrowed(key), v));
         spans.push(span);
     }
     Ok((map, spans))
 }
 
-pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
+pub(super) fn decode(raw: &[u8]) -> Result<View<'_>> {
     let mut r = Reader::new(raw, Kind::Mgpk);
     let b = r.byte()?;
     let n = map_len(&mut r, b, 0)?;
@@ -225,5 +230,5 @@ pub(super) fn decode(raw: &[u8]) -> Result<Decoded> {
     if r.pos != raw.len() {
         return Err(r.err("data after the end of the body map"));
     }
-    Ok(Decoded { map, spans })
+    Ok(View { fields: map, spans })
 }

@@ -11,12 +11,13 @@ mod cbor;
 mod json;
 mod mgpk;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 pub use dkms_cesr::stream::Kind;
 
 use crate::error::{Error, Result};
-use crate::value::{Map, Value};
+use crate::value::{Fields, Map, Val, Value};
 
 /// Nesting depth a body may reach (maps and lists inside each other).
 pub const MAX_DEPTH: usize = 32;
@@ -51,6 +52,22 @@ pub fn encode(value: &Value, kind: Kind) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Syntax`] with the byte offset for anything that is not the canonical encoding.
 pub fn decode(raw: &[u8], kind: Kind) -> Result<Decoded> {
+    let view = decode_view(raw, kind)?;
+    let map = Map(view.fields.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect());
+    Ok(Decoded { map, spans: view.spans })
+}
+
+/// A top-level map decoded from a body, borrowing its strings from the body.
+#[derive(Debug)]
+pub(crate) struct View<'a> {
+    /// The fields in order.
+    pub(crate) fields: Vec<(Cow<'a, str>, Val<'a>)>,
+    /// As [`Decoded::spans`].
+    pub(crate) spans: Vec<Option<Range<usize>>>,
+}
+
+/// As [`decode`], without copying the strings (same checks, same errors).
+pub(crate) fn decode_view(raw: &[u8], kind: Kind) -> Result<View<'_>> {
     match kind {
         Kind::Json => json::decode(raw),
         Kind::Cbor => cbor::decode(raw),
@@ -96,7 +113,7 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
-    fn text(&mut self, len: u64) -> Result<(String, Range<usize>)> {
+    fn text(&mut self, len: u64) -> Result<(&'a str, Range<usize>)> {
         let len = usize::try_from(len).map_err(|_| self.err("length overflow"))?;
         let start = self.pos;
         let bytes = self.take(len)?;
@@ -105,13 +122,13 @@ impl<'a> Reader<'a> {
             offset: start,
             reason: "string is not valid UTF-8",
         })?;
-        Ok((s.to_owned(), start..self.pos))
+        Ok((s, start..self.pos))
     }
 }
 
 /// Rejects a repeated key in a map being decoded.
-fn check_duplicate(map: &Map, key: &str, kind: Kind, offset: usize) -> Result<()> {
-    if map.get(key).is_some() {
+fn check_duplicate(map: &Fields<'_>, key: &str, kind: Kind, offset: usize) -> Result<()> {
+    if map.iter().any(|(k, _)| k == key) {
         return Err(Error::Syntax { kind: kind.as_str(), offset, reason: "duplicate map key" });
     }
     Ok(())

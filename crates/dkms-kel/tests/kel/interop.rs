@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use dkms_event::value::Value as EventValue;
-use dkms_kel::{Kevery, KeyState, Report};
+use dkms_kel::{Config, KeyState, Report};
 use serde_json::{Value, json};
 
 fn vectors_dir() -> PathBuf {
@@ -51,7 +51,7 @@ struct Ours {
 }
 
 fn ingest(stream: &[u8]) -> Ours {
-    let mut kevery = Kevery::default();
+    let mut kevery = crate::kevery(Config::default());
     let report = kevery.ingest(stream, 0);
     let states = kevery.prefixes().into_iter().map(|p| state_json(kevery.state(p).unwrap())).collect();
     Ours { report, states }
@@ -167,4 +167,12 @@ fn keripy_scenarios_reach_the_same_verdict_and_key_state() {
         names.len(),
         failures.join("\n")
     );
+}
+
+/// Every test above again, with validators over a store that commit after each message.
+#[test]
+fn the_same_through_a_store() {
+    crate::through_store(|| {
+        keripy_scenarios_reach_the_same_verdict_and_key_state();
+    });
 }

@@ -3,7 +3,7 @@
 
 use dkms_cesr::stream::Framer;
 use dkms_event::signed::SignedMessage;
-use dkms_kel::{EscrowKind, Kevery, Outcome};
+use dkms_kel::{Config, EscrowKind, Outcome};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -41,7 +41,7 @@ fn every_scenario_reaches_keripys_verdict() {
     }
     let mut checked = 0;
     for scenario in scenarios {
-        let mut kevery = Kevery::default();
+        let mut kevery = crate::kevery(Config::default());
         for v in vectors.iter().filter(|v| v["scenario"] == scenario.as_str()) {
             let name = v["name"].as_str().unwrap();
             let stream = hex::decode(v["stream_hex"].as_str().unwrap()).unwrap();
@@ -80,7 +80,7 @@ fn late_receipts_complete_a_partially_witnessed_inception() {
             let v = vectors.iter().find(|v| v["name"] == n).unwrap();
             signed(&hex::decode(v["stream_hex"].as_str().unwrap()).unwrap())
         };
-        let mut kevery = Kevery::default();
+        let mut kevery = crate::kevery(Config::default());
         let event = get(icp);
         let prefix = event.message.prefix().unwrap().qb64();
         assert_eq!(kevery.process(event, 1), Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
@@ -89,4 +89,13 @@ fn late_receipts_complete_a_partially_witnessed_inception() {
         assert_eq!(kevery.state(&prefix).unwrap().sn, 0, "{icp} accepted once its receipts arrived");
         assert!(kevery.escrowed().is_empty());
     }
+}
+
+/// Every test above again, with validators over a store that commit after each message.
+#[test]
+fn the_same_through_a_store() {
+    crate::through_store(|| {
+        every_scenario_reaches_keripys_verdict();
+        late_receipts_complete_a_partially_witnessed_inception();
+    });
 }

@@ -2,7 +2,7 @@
 //! in order, reversed, and interleaved, they end in the same key state.
 
 use dkms_cesr::stream::Framer;
-use dkms_kel::Kevery;
+use dkms_kel::{Config, Kevery};
 use serde_json::Value;
 
 const STREAMS: &[&str] = &[
@@ -56,7 +56,7 @@ fn states(k: &Kevery) -> Vec<(String, u128, String)> {
 fn keripy_streams_are_accepted_whole() {
     for name in STREAMS {
         let (bytes, _) = stream(name);
-        let mut k = Kevery::default();
+        let mut k = crate::kevery(Config::default());
         let report = k.ingest(&bytes, 1);
         assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
         assert_eq!(report.escrowed, 0, "{name}: {:?}", k.escrowed());
@@ -75,7 +75,7 @@ fn reversed_streams_end_in_the_same_state_through_escrows() {
             msgs.push(bytes[m.body.offset..end].to_vec());
         }
         msgs.reverse();
-        let mut k = Kevery::default();
+        let mut k = crate::kevery(Config::default());
         for m in &msgs {
             k.ingest(m, 1);
         }
@@ -103,10 +103,10 @@ impl std::io::Read for Trickle<'_> {
 fn reading_from_a_stream_in_pieces_gives_the_same_result() {
     for name in STREAMS {
         let (bytes, _) = stream(name);
-        let mut whole = Kevery::default();
+        let mut whole = crate::kevery(Config::default());
         let expected = whole.ingest(&bytes, 1);
         for n in [1usize, 7, 4096] {
-            let mut k = Kevery::default();
+            let mut k = crate::kevery(Config::default());
             let r = k.ingest_reader(Trickle { data: &bytes, n }, 1).unwrap();
             assert_eq!(r, expected, "{name} in pieces of {n}");
             assert_eq!(states(&k), states(&whole), "{name} in pieces of {n}");
@@ -116,8 +116,18 @@ fn reading_from_a_stream_in_pieces_gives_the_same_result() {
     let (mut bytes, _) = stream("kel_single");
     let at = bytes.len() / 2;
     bytes.insert(at, b'!');
-    let expected = Kevery::default().ingest(&bytes, 1);
-    let got = Kevery::default().ingest_reader(Trickle { data: &bytes, n: 5 }, 1).unwrap();
+    let expected = crate::kevery(Config::default()).ingest(&bytes, 1);
+    let got = crate::kevery(Config::default()).ingest_reader(Trickle { data: &bytes, n: 5 }, 1).unwrap();
     assert_eq!(got, expected);
     assert!(!got.errors.is_empty());
+}
+
+/// Every test above again, with validators over a store that commit after each message.
+#[test]
+fn the_same_through_a_store() {
+    crate::through_store(|| {
+        keripy_streams_are_accepted_whole();
+        reversed_streams_end_in_the_same_state_through_escrows();
+        reading_from_a_stream_in_pieces_gives_the_same_result();
+    });
 }

@@ -4,6 +4,35 @@
 mod interop;
 mod keripy_scenarios;
 mod keripy_streams;
+mod parallel;
 mod persistence;
 mod properties;
 mod rules;
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use dkms_kel::{Config, Kevery};
+
+thread_local! {
+    /// When set, `kevery` gives validators over a store that commit after every message,
+    /// so that every rule reads accepted events back from the store.
+    static THROUGH_STORE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A validator for a test: in memory, or through a store (see [`through_store`]).
+pub(crate) fn kevery(config: Config) -> Kevery {
+    if THROUGH_STORE.get() {
+        let config = Config { group_commit_ops: 1, ..config };
+        Kevery::open(Arc::new(dkms_store::MemoryStore::new()), config).unwrap()
+    } else {
+        Kevery::new(config)
+    }
+}
+
+/// Runs a test body with validators over a store.
+pub(crate) fn through_store(f: impl FnOnce()) {
+    THROUGH_STORE.set(true);
+    f();
+    THROUGH_STORE.set(false);
+}

@@ -31,7 +31,7 @@ fn summary(k: &Kevery) -> Vec<(String, u128, String, usize)> {
         .iter()
         .map(|p| {
             let s = k.state(p).unwrap();
-            (p.to_string(), s.sn, s.said.qb64(), k.kel(p).len())
+            (p.to_string(), s.sn, s.said.qb64(), k.kel(p).unwrap().len())
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 use dkms_cesr::Domain;
 use dkms_event::builder::{Interact, Rotate};
 use dkms_event::signed::SignedMessage;
-use dkms_kel::Kevery;
+use dkms_kel::{Config, Kevery};
 use proptest::prelude::*;
 
 use crate::rules::{commit, signed, signer, verkey};
@@ -40,7 +40,7 @@ fn kel(ops: &[bool], seed: u8) -> Vec<SignedMessage> {
 }
 
 fn ingest(msgs: &[Vec<u8>]) -> Kevery {
-    let mut k = Kevery::default();
+    let mut k = crate::kevery(Config::default());
     for m in msgs {
         k.ingest(m, 1);
     }
@@ -85,4 +85,13 @@ proptest! {
         // or the KEL stops before the changed event.
         prop_assert!(final_said == Some(untouched) || final_said == before, "byte {} of event {}", p, i);
     }
+}
+
+/// Every test above again, with validators over a store that commit after each message.
+#[test]
+fn the_same_through_a_store() {
+    crate::through_store(|| {
+        random_kels_are_accepted();
+        one_changed_byte_never_gives_another_state();
+    });
 }

@@ -8,7 +8,7 @@ use dkms_event::message::Message;
 use dkms_event::primitives::{Digest, Prefix, Verkey};
 use dkms_event::seal::{Anchor, Seal, Trait};
 use dkms_event::signed::{Attachments, SignedMessage};
-use dkms_kel::{Config, EscrowKind, Kevery, Outcome};
+use dkms_kel::{Config, EscrowKind, Outcome};
 
 pub(crate) fn signer(i: u8) -> SoftSigner {
     SoftSigner::from_seed(Algorithm::Ed25519, &SecretBox::new(Box::new([i; 32])), true).unwrap()
@@ -74,7 +74,7 @@ fn pre_of(sm: &SignedMessage) -> Prefix {
 #[test]
 fn inception_rotation_interaction_in_order() {
     let (k0, k1, k2) = (signer(1), signer(2), signer(3));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
     assert_eq!(kv.process(e0.clone(), 1), Outcome::Accepted);
@@ -95,7 +95,7 @@ fn inception_rotation_interaction_in_order() {
 #[test]
 fn rotation_must_expose_the_committed_next_key() {
     let (k0, k1, stranger) = (signer(1), signer(2), signer(9));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
     kv.process(e0.clone(), 1);
@@ -108,7 +108,7 @@ fn rotation_must_expose_the_committed_next_key() {
 #[test]
 fn establishment_only_forbids_interactions() {
     let (k0, k1) = (signer(1), signer(2));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![Trait::EstablishmentOnly]);
     let pre = pre_of(&e0);
     kv.process(e0.clone(), 1);
@@ -119,7 +119,7 @@ fn establishment_only_forbids_interactions() {
 #[test]
 fn wrong_prior_digest_is_rejected() {
     let (k0, k1) = (signer(1), signer(2));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
     kv.process(e0, 1);
@@ -135,7 +135,7 @@ fn out_of_order_events_wait_in_escrow_then_apply() {
     let e1 = ixn(&pre, 1, e0.message.said(), &k0);
     let e2 = rot(&pre, 2, e1.message.said(), &k1, &k2);
     let e3 = ixn(&pre, 3, e2.message.said(), &k1);
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     for e in [&e3, &e2, &e1] {
         assert_eq!(kv.process((*e).clone(), 1), Outcome::Escrowed(EscrowKind::OutOfOrder));
     }
@@ -150,7 +150,7 @@ fn escrows_time_out() {
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
     let e1 = ixn(&pre, 1, e0.message.said(), &k0);
-    let mut kv = Kevery::new(Config { out_of_order_timeout: 10, ..Config::default() });
+    let mut kv = crate::kevery(Config { out_of_order_timeout: 10, ..Config::default() });
     kv.process(e1, 0);
     assert_eq!(kv.expire(5), 0);
     assert_eq!(kv.expire(11), 1);
@@ -163,7 +163,7 @@ fn escrow_is_bounded_per_identifier() {
     let (k0, k1) = (signer(1), signer(2));
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
-    let mut kv = Kevery::new(Config { max_escrow_per_prefix: 3, ..Config::default() });
+    let mut kv = crate::kevery(Config { max_escrow_per_prefix: 3, ..Config::default() });
     let mut prior = e0.message.said().clone();
     let mut rejected = 0;
     for sn in 2..8 {
@@ -180,7 +180,7 @@ fn escrow_is_bounded_per_identifier() {
 #[test]
 fn recovery_rotation_supersedes_interactions_and_duplicity_is_evidence() {
     let (k0, k1, k2) = (signer(1), signer(2), signer(3));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
     kv.process(e0.clone(), 1);
@@ -213,7 +213,7 @@ fn recovery_rotation_supersedes_interactions_and_duplicity_is_evidence() {
     let st = kv.state(&pre.qb64()).unwrap();
     assert_eq!((st.sn, &st.said), (2, r.message.said()));
     // Superseded history is kept in first-seen order.
-    assert_eq!(kv.kel(&pre.qb64()).len(), 4);
+    assert_eq!(kv.kel(&pre.qb64()).unwrap().len(), 4);
     // A rotation never supersedes a rotation.
     let r2 = rot(&pre, 2, e1.message.said(), &k2, &k0);
     assert!(!matches!(kv.process(r2, 6), Outcome::Accepted));
@@ -222,7 +222,7 @@ fn recovery_rotation_supersedes_interactions_and_duplicity_is_evidence() {
 #[test]
 fn abandoned_identifier_takes_no_more_events() {
     let (k0, k1) = (signer(1), signer(2));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
     kv.process(e0.clone(), 1);
@@ -253,7 +253,7 @@ fn witness_threshold_and_non_witness_receipts() {
     // An outsider's receipt couple never counts toward the toad.
     let cigar = outsider.sign_cigar(m.raw()).unwrap();
     one.attachments.nontrans_receipts.push((verkey(&outsider), cigar));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     assert_eq!(kv.process(one.clone(), 1), Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
     // The same witness signing twice is still one witness.
     let mut twice = one.clone();
@@ -265,7 +265,7 @@ fn witness_threshold_and_non_witness_receipts() {
     assert_eq!(kv.process(two, 3), Outcome::Accepted);
     assert_eq!(kv.state(&pre).unwrap().toad, 2);
     // Local identifiers need no receipts here.
-    let mut local = Kevery::new(Config { local: vec![m.prefix().unwrap().clone()], ..Config::default() });
+    let mut local = crate::kevery(Config { local: vec![m.prefix().unwrap().clone()], ..Config::default() });
     assert_eq!(local.process(signed(m, &[&k0]), 1), Outcome::Accepted);
 }
 
@@ -274,7 +274,7 @@ fn delegation_needs_the_delegators_anchor_and_respects_dnd() {
     let (d0, d1) = (signer(21), signer(22));
     let (c0, c1) = (signer(31), signer(32));
     for dnd in [false, true] {
-        let mut kv = Kevery::default();
+        let mut kv = crate::kevery(Config::default());
         let config = if dnd { vec![Trait::DoNotDelegate] } else { vec![] };
         let delegator = icp(&d0, &d1, config);
         let dpre = pre_of(&delegator);
@@ -334,7 +334,7 @@ fn reserve_rotation_with_big_signature_codes() {
     .build()
     .unwrap();
     let pre = m.prefix().unwrap().clone();
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     kv.process(signed(m.clone(), &[&k0]), 1);
     let mut r = Rotate::new(
         pre.clone(),
@@ -361,7 +361,7 @@ fn reserve_rotation_with_big_signature_codes() {
 fn a_delegated_rotation_waits_for_its_approval_then_applies() {
     let (d0, d1) = (signer(51), signer(52));
     let (c0, c1, c2) = (signer(61), signer(62), signer(63));
-    let mut kv = Kevery::default();
+    let mut kv = crate::kevery(Config::default());
     let delegator = icp(&d0, &d1, vec![]);
     let dpre = pre_of(&delegator);
     kv.process(delegator.clone(), 1);
@@ -398,4 +398,24 @@ fn a_delegated_rotation_waits_for_its_approval_then_applies() {
     assert_eq!(kv.process(signed(a2, &[&d0]), 5), Outcome::Accepted);
     assert_eq!(kv.state(&cpre.qb64()).unwrap().sn, 1);
     assert!(kv.escrowed().is_empty());
+}
+
+/// Every test above again, with validators over a store that commit after each message.
+#[test]
+fn the_same_through_a_store() {
+    crate::through_store(|| {
+        inception_rotation_interaction_in_order();
+        rotation_must_expose_the_committed_next_key();
+        establishment_only_forbids_interactions();
+        wrong_prior_digest_is_rejected();
+        out_of_order_events_wait_in_escrow_then_apply();
+        escrows_time_out();
+        escrow_is_bounded_per_identifier();
+        recovery_rotation_supersedes_interactions_and_duplicity_is_evidence();
+        abandoned_identifier_takes_no_more_events();
+        witness_threshold_and_non_witness_receipts();
+        delegation_needs_the_delegators_anchor_and_respects_dnd();
+        reserve_rotation_with_big_signature_codes();
+        a_delegated_rotation_waits_for_its_approval_then_applies();
+    });
 }

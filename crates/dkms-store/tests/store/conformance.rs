@@ -121,6 +121,18 @@ fn attachments(store: &dyn Store) {
     let r = store.read().unwrap();
     assert!(r.attachments(AttachmentKind::WitnessSigs, s).unwrap().is_empty());
     assert_eq!(r.attachments(AttachmentKind::ControllerSigs, s).unwrap().len(), 3);
+    drop(r);
+    // set_attachments replaces the list (duplicates dropped, order kept); empty removes it.
+    let mut w = store.write().unwrap();
+    w.set_attachments(AttachmentKind::ControllerSigs, s, &items(&["AZsig9", "AAsig0", "AZsig9"])).unwrap();
+    w.set_attachments(AttachmentKind::Receipts, s, &[]).unwrap();
+    w.set_attachments(AttachmentKind::WitnessSigs, "EfreshSaid", &items(&["AAwig"])).unwrap();
+    assert_eq!(w.attachments(AttachmentKind::ControllerSigs, s).unwrap(), items(&["AZsig9", "AAsig0"]));
+    w.commit().unwrap();
+    let r = store.read().unwrap();
+    assert_eq!(r.attachments(AttachmentKind::ControllerSigs, s).unwrap(), items(&["AZsig9", "AAsig0"]));
+    assert!(r.attachments(AttachmentKind::Receipts, s).unwrap().is_empty());
+    assert_eq!(r.attachments(AttachmentKind::WitnessSigs, "EfreshSaid").unwrap(), items(&["AAwig"]));
 }
 
 fn states(store: &dyn Store) {

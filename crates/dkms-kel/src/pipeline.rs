@@ -1,0 +1,304 @@
+//! Streaming input and the parallel ingest pipeline.
+//!
+//! [`Source`] frames and parses a stream read through a bounded buffer. The parallel
+//! pipeline runs it on a producer thread that also predicts which keys each message's
+//! controller signatures will be checked against; worker threads verify those
+//! signatures; the caller's thread applies the messages in stream order, using a
+//! worker's verdict only where the key it checked is exactly the key the rules pick.
+//! A wrong prediction costs a second verification, never a different outcome.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use dkms_cesr::stream::{Framer, Status};
+use dkms_crypto::{Signature, Verfer};
+use dkms_event::message::Body;
+use dkms_event::signed::SignedMessage;
+
+use crate::error::Error;
+
+/// One item of a stream: a parsed message, a message that did not parse, or a framing error.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "items are moved a batch at a time; boxing would add an allocation per message"
+)]
+pub(crate) enum Item {
+    /// A message at stream offset `offset`.
+    Message { offset: usize, parsed: Result<SignedMessage, Error> },
+    /// A framing error at stream offset `base` plus the error's own offset.
+    Framing { error: dkms_cesr::Error, base: usize },
+}
+
+/// Parses a framed message found at stream offset `base` + its body offset.
+pub(crate) fn parse(framed: &dkms_cesr::stream::Message<'_>, base: usize) -> Item {
+    let offset = base + framed.body.offset;
+    Item::Message { offset, parsed: SignedMessage::from_framed(framed).map_err(Error::from) }
+}
+
+/// Frames and parses a stream from a reader through a bounded buffer: memory for the
+/// stream stays within the framer's limits however long it is. After a framing error,
+/// bytes are skipped up to the next place a message body starts.
+pub(crate) struct Source<R> {
+    reader: R,
+    framer: Framer,
+    buf: Vec<u8>,
+    /// Bytes of `buf` before `start` are consumed (compacted away before the next read).
+    start: usize,
+    chunk: Vec<u8>,
+    /// Stream offset of `buf[start]`.
+    base: usize,
+    eof: bool,
+    resyncing: bool,
+    done: bool,
+}
+
+impl<R: Read> Source<R> {
+    pub(crate) fn new(reader: R) -> Self {
+        Self {
+            reader,
+            framer: Framer::new(),
+            buf: Vec::with_capacity(1 << 16),
+            start: 0,
+            chunk: vec![0u8; 1 << 16],
+            base: 0,
+            eof: false,
+            resyncing: false,
+            done: false,
+        }
+    }
+
+    /// Stream offset of the first byte not consumed yet.
+    pub(crate) fn offset(&self) -> usize {
+        self.base
+    }
+
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.buf.drain(..self.start);
+        self.start = 0;
+        let n = self.reader.read(&mut self.chunk)?;
+        self.eof = n == 0;
+        self.buf.extend_from_slice(self.chunk.get(..n).unwrap_or_default());
+        Ok(())
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.buf.len());
+        self.base += n;
+    }
+
+    /// The bytes not consumed yet.
+    fn rest(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or_default()
+    }
+
+    /// The next item, or `None` at the end of the stream.
+    ///
+    /// # Errors
+    /// Only I/O errors of the reader.
+    pub(crate) fn next_item(&mut self) -> std::io::Result<Option<Item>> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            if self.resyncing {
+                let next = self.framer.resync(self.rest(), 0);
+                self.consume(next);
+                if self.rest().is_empty() {
+                    if self.eof {
+                        self.done = true;
+                        return Ok(None);
+                    }
+                    self.fill()?;
+                    continue;
+                }
+                self.resyncing = false;
+            }
+            let (framer, rest) = (&self.framer, self.buf.get(self.start..).unwrap_or_default());
+            match framer.next_message(rest, self.eof) {
+                Ok(Status::Done(m, used)) => {
+                    let item = parse(&m, self.base);
+                    self.consume(used);
+                    return Ok(Some(item));
+                }
+                Ok(Status::Incomplete(_)) if !self.eof => self.fill()?,
+                Ok(Status::Incomplete(needed)) => {
+                    self.done = true;
+                    if self.rest().is_empty() {
+                        return Ok(None);
+                    }
+                    let error = dkms_cesr::Error::Incomplete { offset: 0, needed };
+                    return Ok(Some(Item::Framing { error, base: self.base }));
+                }
+                Err(error) => {
+                    let at = error.offset().unwrap_or(0);
+                    let base = self.base;
+                    // Skip past the error, then to the next real message start.
+                    let skip = at.max(1).min(self.rest().len());
+                    self.consume(skip);
+                    self.resyncing = true;
+                    return Ok(Some(Item::Framing { error, base }));
+                }
+            }
+        }
+    }
+}
+
+/// Verdicts computed ahead for a message's controller signatures, by attachment position:
+/// the key that was used and whether the signature verified with it.
+pub(crate) type Preverified = Vec<Option<(Verfer, bool)>>;
+
+/// The verdict for the signature at `position` if it was computed with exactly `verfer`.
+pub(crate) fn preverified(pre: Option<&Preverified>, position: usize, verfer: &Verfer) -> Option<bool> {
+    match pre?.get(position)? {
+        Some((v, ok)) if v == verfer => Some(*ok),
+        _ => None,
+    }
+}
+
+/// An item with the signature checks planned for it.
+pub(crate) struct Planned {
+    pub(crate) item: Item,
+    pub(crate) pre: Option<Preverified>,
+}
+
+/// Guesses, in stream order, the keys each message's controller signatures will be checked
+/// against: an establishment event's own keys, else the keys of the latest establishment
+/// event seen for its identifier (or of its key state when the run started).
+pub(crate) struct Predictor {
+    keys: HashMap<String, Arc<[Verfer]>>,
+}
+
+impl Predictor {
+    pub(crate) fn new(keys: HashMap<String, Arc<[Verfer]>>) -> Self {
+        Self { keys }
+    }
+
+    pub(crate) fn plan(&mut self, item: Item) -> Planned {
+        let Item::Message { parsed: Ok(sm), .. } = &item else { return Planned { item, pre: None } };
+        let prefix = sm.message.prefix().map(|p| p.as_str());
+        let verfers = match (sm.message.body(), prefix) {
+            (Body::Inception(b), Some(p)) => {
+                let v = crate::state::verfers(&b.keys);
+                self.keys.insert(p.to_owned(), v.clone());
+                Some(v)
+            }
+            (Body::Rotation(b), Some(p)) => {
+                let v = crate::state::verfers(&b.keys);
+                self.keys.insert(p.to_owned(), v.clone());
+                Some(v)
+            }
+            (Body::Interaction(_), Some(p)) => self.keys.get(p).cloned(),
+            _ => None,
+        };
+        let pre = verfers.map(|v| {
+            sm.attachments
+                .controller_sigs
+                .iter()
+                .map(|sig| v.get(sig.index() as usize).map(|verfer| (verfer.clone(), false)))
+                .collect()
+        });
+        Planned { item, pre }
+    }
+}
+
+/// Computes the planned verdicts of a batch.
+pub(crate) fn verify_batch(batch: &mut [Planned]) {
+    for planned in batch {
+        let (Item::Message { parsed: Ok(sm), .. }, Some(pre)) = (&planned.item, planned.pre.as_mut()) else {
+            continue;
+        };
+        let raw = sm.message.raw();
+        for (sig, check) in sm.attachments.controller_sigs.iter().zip(pre.iter_mut()) {
+            if let Some((verfer, ok)) = check {
+                *ok = Signature::from_siger(sig).is_ok_and(|s| verfer.verify(&s, raw).is_ok());
+            }
+        }
+    }
+}
+
+/// Messages per batch handed to a worker.
+const BATCH: usize = 64;
+
+/// Runs the producer and `threads` verifiers; calls `apply` on the caller's thread for every
+/// planned item, in stream order. Returns the stream length consumed.
+///
+/// # Errors
+/// Only I/O errors of the reader (items before the failing read are applied).
+pub(crate) fn run<R: Read + Send>(
+    reader: R,
+    keys: HashMap<String, Arc<[Verfer]>>,
+    threads: usize,
+    mut apply: impl FnMut(Planned),
+) -> std::io::Result<usize> {
+    let threads = threads.max(1);
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = sync_channel::<(usize, Vec<Planned>)>(threads * 2);
+        let (done_tx, done_rx) = sync_channel::<(usize, Vec<Planned>)>(threads * 2);
+        let producer = scope.spawn(move || produce(reader, keys, &work_tx));
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+            scope.spawn(move || work(&work_rx, &done_tx));
+        }
+        drop(done_tx);
+        let mut next = 0usize;
+        let mut waiting: BTreeMap<usize, Vec<Planned>> = BTreeMap::new();
+        for (seq, batch) in done_rx {
+            waiting.insert(seq, batch);
+            while let Some(batch) = waiting.remove(&next) {
+                batch.into_iter().for_each(&mut apply);
+                next += 1;
+            }
+        }
+        match producer.join() {
+            Ok(res) => res,
+            Err(_) => Err(std::io::Error::other("the stream reader thread panicked")),
+        }
+    })
+}
+
+fn produce<R: Read>(
+    reader: R,
+    keys: HashMap<String, Arc<[Verfer]>>,
+    work: &SyncSender<(usize, Vec<Planned>)>,
+) -> std::io::Result<usize> {
+    let mut source = Source::new(reader);
+    let mut predictor = Predictor::new(keys);
+    let mut seq = 0usize;
+    let mut batch = Vec::with_capacity(BATCH);
+    let send = |batch: Vec<Planned>, seq: &mut usize| {
+        // A closed channel means the workers are gone: nothing more can be applied.
+        let ok = work.send((*seq, batch)).is_ok();
+        *seq += 1;
+        ok
+    };
+    let res = loop {
+        match source.next_item() {
+            Ok(Some(item)) => {
+                batch.push(predictor.plan(item));
+                if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)), &mut seq) {
+                    break Ok(());
+                }
+            }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    if !batch.is_empty() {
+        send(batch, &mut seq);
+    }
+    res.map(|()| source.offset())
+}
+
+fn work(jobs: &Mutex<Receiver<(usize, Vec<Planned>)>>, done: &SyncSender<(usize, Vec<Planned>)>) {
+    loop {
+        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok((seq, mut batch)) = job else { return };
+        verify_batch(&mut batch);
+        if done.send((seq, batch)).is_err() {
+            return;
+        }
+    }
+}
