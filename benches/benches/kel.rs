@@ -1,7 +1,12 @@
 //! KEL ingest: keripy's 10k-event single-key KEL into the validator, in memory and
 //! durable (redb, group commits), next to the floor measured in the same run: per
 //! event one strict Ed25519 verify (ed25519-dalek's `verify_strict`, the bare crate)
-//! + one blake3 of the body + one JSON parse.
+//! and one blake3 of the body and one JSON parse. Also the parallel pipeline with two
+//! verifier threads, in memory and into redb.
+//!
+//! `DKMS_KEL_PAIRED=1 cargo bench -p dkms-benches --bench kel` first prints a paired table:
+//! the floor and each ingest mode alternate, the fastest of several rounds of each is kept,
+//! and each is shown as a ratio to the floor (this cancels drift in the machine's load).
 #![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
 #![allow(
     clippy::expect_used,
@@ -39,6 +44,69 @@ fn floor_inputs() -> Vec<(Vec<u8>, VerifyingKey, Signature)> {
     out
 }
 
+fn floor(inputs: &[(Vec<u8>, VerifyingKey, Signature)]) {
+    for (body, key, sig) in inputs {
+        key.verify_strict(body, sig).unwrap();
+        black_box(blake3::hash(body));
+        black_box(serde_json::from_slice::<serde_json::Value>(body).unwrap());
+    }
+}
+
+/// Ingests keripy's 10k KEL into a fresh validator: no store, a `MemoryStore`, or redb at `path`.
+fn ingest(store: Option<Option<&std::path::Path>>, threads: usize) {
+    let mut k = match store {
+        None => Kevery::default(),
+        Some(None) => Kevery::open(Arc::new(MemoryStore::new()), Config::default()).unwrap(),
+        Some(Some(path)) => Kevery::open(Arc::new(RedbStore::open(path).unwrap()), Config::default()).unwrap(),
+    };
+    let r = k.ingest_parallel(KEL_10K, 1, threads);
+    assert_eq!(r.accepted, 10_000);
+}
+
+/// The paired table (see the module docs).
+fn paired(inputs: &[(Vec<u8>, VerifyingKey, Signature)], dir: &std::path::Path) {
+    let redb = dir.join("paired.redb");
+    type Mode<'a> = (&'static str, Box<dyn Fn() + 'a>);
+    let modes: [Mode<'_>; 6] = [
+        ("floor (verify_strict + blake3 + serde_json)", Box::new(|| floor(inputs))),
+        ("memory, no store, 1 thread", Box::new(|| ingest(None, 1))),
+        ("MemoryStore, 1 thread", Box::new(|| ingest(Some(None), 1))),
+        (
+            "redb, group commits, 1 thread",
+            Box::new(|| {
+                ingest(Some(Some(&redb)), 1);
+                let _ = std::fs::remove_file(&redb);
+            }),
+        ),
+        ("memory, no store, 2 verifier threads", Box::new(|| ingest(None, 2))),
+        (
+            "redb, group commits, 2 verifier threads",
+            Box::new(|| {
+                ingest(Some(Some(&redb)), 2);
+                let _ = std::fs::remove_file(&redb);
+            }),
+        ),
+    ];
+    let mut best = [f64::MAX; 6];
+    for _ in 0..5 {
+        for (i, (_, f)) in modes.iter().enumerate() {
+            let t = std::time::Instant::now();
+            f();
+            best[i] = best[i].min(t.elapsed().as_secs_f64());
+        }
+    }
+    println!("\nkeripy's 10k single-key KEL, fastest of 5 alternating rounds:");
+    for (i, (name, _)) in modes.iter().enumerate() {
+        println!(
+            "  {name:<42} {:>8.1} ms  {:>7.0} events/s  {:>5.3}x floor",
+            best[i] * 1e3,
+            10_000.0 / best[i],
+            best[i] / best[0]
+        );
+    }
+    println!();
+}
+
 fn bench(c: &mut Criterion) {
     let inputs = floor_inputs();
     let events = inputs.len() as u64;
@@ -46,15 +114,12 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
     g.throughput(Throughput::Elements(events));
-    g.bench_function("floor_verify_blake3_json", |b| {
-        b.iter(|| {
-            for (body, key, sig) in &inputs {
-                key.verify_strict(body, sig).unwrap();
-                black_box(blake3::hash(body));
-                black_box(serde_json::from_slice::<serde_json::Value>(body).unwrap());
-            }
-        })
-    });
+    let dir = std::env::temp_dir().join(format!("dkms-kel-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    if std::env::var_os("DKMS_KEL_PAIRED").is_some() {
+        paired(&inputs, &dir);
+    }
+    g.bench_function("floor_verify_blake3_json", |b| b.iter(|| floor(&inputs)));
     g.bench_function("memory_no_store", |b| {
         b.iter(|| {
             let mut k = Kevery::default();
@@ -70,8 +135,7 @@ fn bench(c: &mut Criterion) {
             assert_eq!(r.accepted, 10_000);
         })
     });
-    let dir = std::env::temp_dir().join(format!("dkms-kel-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    g.bench_function("memory_no_store_2_threads", |b| b.iter(|| ingest(None, 2)));
     let mut n = 0;
     g.bench_function("redb_group_commit", |b| {
         b.iter(|| {
@@ -82,6 +146,14 @@ fn bench(c: &mut Criterion) {
             let r = k.ingest(KEL_10K, 1);
             assert_eq!(r.accepted, 10_000);
             drop(k);
+            let _ = std::fs::remove_file(&path);
+        })
+    });
+    g.bench_function("redb_group_commit_2_threads", |b| {
+        b.iter(|| {
+            n += 1;
+            let path = dir.join(format!("s{n}.redb"));
+            ingest(Some(Some(&path)), 2);
             let _ = std::fs::remove_file(&path);
         })
     });
