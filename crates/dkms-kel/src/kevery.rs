@@ -180,6 +180,11 @@ pub struct Kevery {
     durability: Durability,
     /// Verdicts computed ahead (parallel ingest) for the message being processed.
     pre: Option<crate::pipeline::Preverified>,
+    /// With a store: events and KEL indexes of the group commit being written in the
+    /// background (read before the store, cleared once it is durable).
+    events_inflight: HashMap<String, Logged>,
+    kels_inflight: HashMap<String, Kel>,
+    inflight: Option<crate::persist::Inflight>,
 }
 
 /// The store behind a validator (kept opaque so `Kevery` can stay `Debug`).
@@ -193,7 +198,7 @@ impl core::fmt::Debug for StoreHandle {
 }
 
 /// Changes recorded between commits before `ingest` commits on its own (default).
-const GROUP_COMMIT_OPS: usize = 8192;
+const GROUP_COMMIT_OPS: usize = 4096;
 
 /// Counters of one ingest run.
 struct Run {
@@ -359,9 +364,14 @@ impl Kevery {
                 saids.push(Digest::parse(&e.said, "d")?);
             }
         }
-        if let Some(k) = self.kels.get(prefix) {
-            saids.extend(k.log.iter().cloned());
+        for kels in [&self.kels_inflight, &self.kels] {
+            if let Some(k) = kels.get(prefix) {
+                saids.extend(k.log.iter().cloned());
+            }
         }
+        // A group written in the background may have reached the store since it was read.
+        let mut seen = std::collections::HashSet::new();
+        saids.retain(|d| seen.insert(d.as_str().to_owned()));
         let mut out = Vec::with_capacity(saids.len());
         for d in &saids {
             if let Some(l) = self.logged(d)? {
@@ -396,8 +406,12 @@ impl Kevery {
             return Ok(Some(d.clone()));
         }
         let (Some(store), Some(state)) = (self.store(), self.states.get(prefix)) else { return Ok(None) };
+        // Entries beyond the state's sequence number were superseded by a recovery.
         if sn > state.sn {
             return Ok(None);
+        }
+        if let Some(d) = self.kels_inflight.get(prefix).and_then(|k| k.at.get(&sn)) {
+            return Ok(Some(d.clone()));
         }
         let r = store.read().map_err(store_err)?;
         match r.kel_entry(prefix, sn).map_err(store_err)? {
@@ -408,7 +422,7 @@ impl Kevery {
 
     /// An accepted event: from memory, else (with a store) read back with its attachments.
     fn logged(&self, said: &Digest) -> Result<Option<std::borrow::Cow<'_, Logged>>> {
-        if let Some(l) = self.events.get(said.as_str()) {
+        if let Some(l) = self.events.get(said.as_str()).or_else(|| self.events_inflight.get(said.as_str())) {
             return Ok(Some(std::borrow::Cow::Borrowed(l)));
         }
         let Some(store) = self.store() else { return Ok(None) };
@@ -485,7 +499,7 @@ impl Kevery {
 
     /// An accepted event's message only (no attachments, no witness list).
     fn logged_shallow(&self, said: &Digest) -> Result<Option<Message>> {
-        if let Some(l) = self.events.get(said.as_str()) {
+        if let Some(l) = self.events.get(said.as_str()).or_else(|| self.events_inflight.get(said.as_str())) {
             return Ok(Some(l.message.clone()));
         }
         let Some(store) = self.store() else { return Ok(None) };
@@ -502,6 +516,53 @@ impl Kevery {
         if self.store.is_some() {
             self.events.clear();
             self.kels.clear();
+            self.events_inflight.clear();
+            self.kels_inflight.clear();
+        }
+    }
+
+    /// Hands the recorded changes to a background writer (one group at a time): the next
+    /// group is validated while this one is written. Waits for the previous group first.
+    pub(crate) fn commit_in_background(&mut self) -> Result<()> {
+        self.wait_inflight()?;
+        let Some(store) = self.store().cloned() else { return self.commit() };
+        let ops = self.take_ops();
+        if ops.is_empty() {
+            return Ok(());
+        }
+        self.events_inflight = std::mem::take(&mut self.events);
+        self.kels_inflight = std::mem::take(&mut self.kels);
+        self.inflight = Some(crate::persist::Inflight::start(store, ops, self.durability));
+        Ok(())
+    }
+
+    /// Waits for the group being written in the background. On success its events are
+    /// dropped from memory (the store has them); on failure its changes are recorded again,
+    /// ahead of the newer ones, and kept in memory, so a later commit retries them.
+    pub(crate) fn wait_inflight(&mut self) -> Result<()> {
+        let Some(inflight) = self.inflight.take() else { return Ok(()) };
+        match inflight.wait() {
+            Ok(()) => {
+                self.events_inflight.clear();
+                self.kels_inflight.clear();
+                Ok(())
+            }
+            Err((e, ops)) => {
+                self.restore_ops(ops);
+                for (k, v) in std::mem::take(&mut self.events_inflight) {
+                    self.events.entry(k).or_insert(v);
+                }
+                for (prefix, old) in std::mem::take(&mut self.kels_inflight) {
+                    let cur = self.kels.entry(prefix).or_default();
+                    let mut log = old.log;
+                    log.append(&mut cur.log);
+                    cur.log = log;
+                    for (sn, d) in old.at {
+                        cur.at.entry(sn).or_insert(d);
+                    }
+                }
+                Err(e)
+            }
         }
     }
 
@@ -610,7 +671,7 @@ impl Kevery {
         let (outcome, drained) = self.process_counting(signed, now);
         run.drained += drained;
         if self.ops.len() >= self.config.group_commit_ops
-            && let Err(e) = self.commit()
+            && let Err(e) = self.commit_in_background()
         {
             run.report.errors.push((offset, e.kind(), e.to_string()));
         }

@@ -141,6 +141,7 @@ impl Kevery {
     /// # Errors
     /// [`Error::Store`]; the changes stay recorded and a later commit retries them.
     pub fn commit(&mut self) -> Result<()> {
+        self.wait_inflight()?;
         let Some(store) = self.store().cloned() else {
             self.take_ops();
             return Ok(());
@@ -155,6 +156,36 @@ impl Kevery {
             Err(_) => self.restore_ops(ops),
         }
         res
+    }
+}
+
+/// A group of changes being written on a background thread.
+pub(crate) struct Inflight {
+    ops: Arc<Vec<Op>>,
+    writer: std::thread::JoinHandle<Result<()>>,
+}
+
+impl core::fmt::Debug for Inflight {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Inflight({} changes)", self.ops.len())
+    }
+}
+
+impl Inflight {
+    pub(crate) fn start(store: Arc<dyn Store>, ops: Vec<Op>, durability: Durability) -> Self {
+        let ops = Arc::new(ops);
+        let theirs = Arc::clone(&ops);
+        let writer = std::thread::spawn(move || apply(store.as_ref(), &theirs, durability));
+        Self { ops, writer }
+    }
+
+    /// Waits for the write; on failure returns the error and the changes, to be retried.
+    pub(crate) fn wait(self) -> std::result::Result<(), (Error, Vec<Op>)> {
+        let res = self.writer.join().unwrap_or_else(|_| Err(Error::Store("the background writer failed".into())));
+        match res {
+            Ok(()) => Ok(()),
+            Err(e) => Err((e, Arc::try_unwrap(self.ops).unwrap_or_else(|shared| (*shared).clone()))),
+        }
     }
 }
 

@@ -106,3 +106,53 @@ fn escrows_survive_a_reopen() {
         assert_eq!(k.state(&p).unwrap().sn as usize, msgs.len() - 1);
     }
 }
+
+/// A store whose write transactions fail while `fail` is set (as a full disk would).
+struct Flaky {
+    inner: MemoryStore,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl Store for Flaky {
+    fn read(&self) -> dkms_store::Result<Box<dyn dkms_store::ReadTxn + '_>> {
+        self.inner.read()
+    }
+    fn write_with(&self, d: dkms_store::Durability) -> dkms_store::Result<Box<dyn dkms_store::WriteTxn + '_>> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(dkms_store::Error::Backend { op: "begin write", message: "disk full (test)".into() });
+        }
+        self.inner.write_with(d)
+    }
+    fn flush(&self) -> dkms_store::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[test]
+fn failed_background_commits_are_retried_and_nothing_is_lost() {
+    let bytes = [stream("kel_witnessed"), stream("kel_delegated"), stream("kel_multisig_weighted")].concat();
+    let mut whole = Kevery::default();
+    whole.ingest(&bytes, 1);
+    let expected: Vec<_> = summary(&whole);
+    let flaky = Arc::new(Flaky { inner: MemoryStore::new(), fail: true.into() });
+    // Commit after every message (in the background): each one fails while the disk is "full".
+    let config = Config { group_commit_ops: 1, ..Config::default() };
+    let mut k = Kevery::open(flaky.clone(), config.clone()).unwrap();
+    let msgs = messages(&bytes);
+    let (first, rest) = msgs.split_at(msgs.len() / 2);
+    for m in first {
+        k.ingest(m, 1);
+    }
+    // Nothing reached the store, yet the validator still knows every event (from memory).
+    assert!(flaky.inner.read().unwrap().prefixes().unwrap().is_empty());
+    assert!(k.commit().is_err());
+    flaky.fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    for m in rest {
+        let r = k.ingest(m, 1);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+    }
+    assert_eq!(summary(&k), expected);
+    // Everything is in the store: a fresh validator over it has the same KELs.
+    let reopened = Kevery::open(flaky, config).unwrap();
+    assert_eq!(summary(&reopened), expected);
+}
