@@ -434,6 +434,26 @@ mod redb {
     }
 
     #[test]
+    fn redb_conformance_with_a_tiny_cache() {
+        // Pages mostly come from the file, not the cache: same behaviour.
+        let path = temp_path("tiny-cache");
+        let _c = Cleanup(path.clone());
+        let store = RedbStore::open_with_cache(&path, 64 << 10).unwrap();
+        super::run_all(&store);
+        let mut w = store.write().unwrap();
+        for i in 0..3000u32 {
+            w.put_event(&format!("Etiny{i:05}"), &[u8::try_from(i % 251).unwrap(); 300]).unwrap();
+        }
+        w.commit().unwrap();
+        drop(store);
+        let store = RedbStore::open_with_cache(&path, 64 << 10).unwrap();
+        let r = store.read().unwrap();
+        for i in (0..3000u32).step_by(7) {
+            assert_eq!(r.event(&format!("Etiny{i:05}")).unwrap(), Some(vec![u8::try_from(i % 251).unwrap(); 300]));
+        }
+    }
+
+    #[test]
     fn redb_corrupt_records_are_typed_errors() {
         for (table, garbage) in super::CORRUPTIONS {
             let path = temp_path("corrupt");
