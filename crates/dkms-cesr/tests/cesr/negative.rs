@@ -191,3 +191,88 @@ fn protocol_stack_code_before_a_message() {
     v2.extend_from_slice(body);
     assert!(matches!(Framer::new().next_message(&v2, true), Err(Error::UnexpectedGroup { .. })));
 }
+
+#[test]
+fn version_strings_read_the_same_from_short_and_long_buffers() {
+    use dkms_cesr::stream::{Kind, version_string};
+    // A JSON-looking body with the version string at every allowed offset, read from a buffer
+    // shorter than the 31-byte scan window and from one longer than it.
+    for off in 0..=12usize {
+        for vs in [&b"KERI10JSON00002b_"[..], b"KERI10json00002b_", b"KERI10JSON00002B_", b"KERI10JSOX00002b_"] {
+            let mut body = vec![b' '; off];
+            if let Some(first) = body.first_mut() {
+                *first = b'{';
+            }
+            body.extend_from_slice(vs);
+            let short = version_string(&body, Kind::Json);
+            body.resize(64, b'x');
+            let long = version_string(&body, Kind::Json);
+            match (&long, vs) {
+                (Ok(Some(v)), b"KERI10JSON00002b_") => assert_eq!((v.offset, v.size), (off, 0x2b)),
+                (Err(Error::VersionString { reason, .. }), b"KERI10JSOX00002b_") => {
+                    assert!(reason.contains("unknown"), "{reason}");
+                }
+                (Err(Error::VersionString { .. }), _) => {}
+                other => panic!("{off} {vs:?}: {other:?}"),
+            }
+            // A short buffer either agrees or asks for more bytes.
+            assert!(short == long || short == Ok(None), "{off} {vs:?}: {short:?} vs {long:?}");
+        }
+    }
+    // Every non-uppercase byte in the protocol or kind, every non-hex byte in a digit: no match.
+    for pos in [0usize, 3, 4, 5, 6, 9, 10, 15] {
+        for b in 0u8..=255 {
+            let mut vs = *b"{\"v\":\"KERI10JSON00002b_\",\"t\":\"ixn\",\"x\":\"y\"}";
+            let at = 6 + pos;
+            let ok = match pos {
+                0 | 3 | 6 | 9 => b.is_ascii_uppercase() && (pos < 6 || b == vs[at]),
+                _ => matches!(b, b'0'..=b'9' | b'a'..=b'f'),
+            };
+            vs[at] = b;
+            let res = version_string(&vs, Kind::Json);
+            if ok {
+                assert!(matches!(res, Ok(Some(_))), "{pos} {b:#x}: {res:?}");
+            } else {
+                assert!(matches!(res, Err(Error::VersionString { .. })), "{pos} {b:#x}: {res:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn attachment_groups_beyond_the_inline_one_are_kept_in_order() {
+    use dkms_cesr::stream::{Groups, Part};
+    let body = br#"{"v":"KERI10JSON00002b_","t":"ixn","x":"y"}"#;
+    let sig = Indexer::new(IndexerCode::Ed25519Sig, 0, None, vec![0u8; 64]).unwrap();
+    for n in 0..5usize {
+        let mut stream = body.to_vec();
+        for i in 0..n {
+            stream.extend(Counter::new(CounterKind::ControllerIdxSigs, i as u64 % 2).unwrap().qb64b());
+            if i % 2 == 1 {
+                stream.extend(sig.qb64b());
+            }
+        }
+        let Status::Done(m, used) = Framer::new().next_message(&stream, true).unwrap() else { panic!() };
+        assert_eq!(used, stream.len());
+        assert_eq!(m.attachments.len(), n);
+        let mut at = body.len();
+        for (i, g) in m.attachments.iter().enumerate() {
+            assert_eq!((g.offset, g.counter.count()), (at, i as u64 % 2));
+            at += g.raw.len();
+            let mut seen = Vec::new();
+            g.for_each_part(|p| seen.push(p)).unwrap();
+            assert_eq!(seen, g.parts().unwrap());
+            assert_eq!(seen.len(), i % 2);
+            assert!(seen.iter().all(|p| matches!(p, Part::Indexer(s) if s.len() == 88)));
+        }
+        // Slice, Vec and iterator views agree.
+        let v: Vec<_> = m.attachments.clone().into_iter().collect();
+        assert_eq!(m.attachments, v);
+        assert_eq!(m.attachments.as_slice(), &v[..]);
+        assert_eq!(Groups::from(v.clone()), m.attachments);
+        assert_eq!(v.iter().copied().collect::<Groups<'_>>(), m.attachments);
+        assert_eq!(Vec::from(m.attachments.clone()), v);
+        assert_eq!((&m.attachments).into_iter().count(), n);
+        assert_eq!(format!("{:?}", m.attachments), format!("{v:?}"));
+    }
+}
