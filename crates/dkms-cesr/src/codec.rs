@@ -121,8 +121,8 @@ pub(crate) fn pack_sextets(chars: &[u8], out: &mut Vec<u8>) {
 }
 
 /// From the binary form of a whole item, checks the pad bits after the `cs`
-/// code characters and the `ls` lead bytes, and returns the raw value.
-pub(crate) fn extract_raw(mut qb2: Vec<u8>, cs: usize, ls: usize, code: &'static str) -> Result<Vec<u8>> {
+/// code characters and the `ls` lead bytes, and returns where the raw value starts.
+pub(crate) fn raw_start(qb2: &[u8], cs: usize, ls: usize, code: &'static str) -> Result<usize> {
     let p = cs % 4;
     let code_bytes = cs / 4 * 3 + p;
     if p > 0 {
@@ -137,6 +137,12 @@ pub(crate) fn extract_raw(mut qb2: Vec<u8>, cs: usize, ls: usize, code: &'static
     if lead.iter().any(|b| *b != 0) {
         return Err(Error::NonZeroLeadBytes { code, offset: 0 });
     }
+    Ok(front)
+}
+
+/// As [`raw_start`], returning the raw value itself.
+pub(crate) fn extract_raw(mut qb2: Vec<u8>, cs: usize, ls: usize, code: &'static str) -> Result<Vec<u8>> {
+    let front = raw_start(&qb2, cs, ls, code)?;
     qb2.drain(..front);
     Ok(qb2)
 }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::b64;
-use crate::codec::{Domain, pack_sextets};
+use crate::codec::{self, Domain, pack_sextets};
 use crate::codes::matter::MatterCode;
 use crate::error::{Error, Result};
 use crate::matter::{code_chars, code_for_raw, full_size_of, header};
@@ -223,24 +223,11 @@ impl SecretMatter {
     }
 }
 
-/// From the binary form of a whole item, checks the pad bits after the `cs` code
-/// characters and the `ls` lead bytes (neither is secret), and copies the raw
-/// value into a wiping buffer of its exact size.
+/// From the binary form of a whole item, checks the pad bits and lead bytes (neither is
+/// secret; see [`codec::raw_start`]) and copies the raw value into a wiping buffer of its
+/// exact size.
 fn raw_of(qb2: &[u8], cs: usize, ls: usize, code: &'static str) -> Result<Zeroizing<Vec<u8>>> {
-    let p = cs % 4;
-    let code_bytes = cs / 4 * 3 + p;
-    if p > 0 {
-        let last = qb2.get(code_bytes - 1).copied().unwrap_or_default();
-        let mask = (1u8 << (2 * p)) - 1;
-        if last & mask != 0 {
-            return Err(Error::NonZeroPadBits { code, offset: 0 });
-        }
-    }
-    let front = code_bytes + ls;
-    let lead = qb2.get(code_bytes..front).ok_or(Error::Incomplete { offset: 0, needed: 1 })?;
-    if lead.iter().any(|b| *b != 0) {
-        return Err(Error::NonZeroLeadBytes { code, offset: 0 });
-    }
+    let front = codec::raw_start(qb2, cs, ls, code)?;
     Ok(secret_copy(qb2.get(front..).unwrap_or_default()))
 }
 
