@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint, VartimeEdwardsPrecomputation};
+use curve25519_dalek::edwards::{EdwardsPoint, VartimeEdwardsPrecomputation};
 use curve25519_dalek::traits::VartimePrecomputedMultiscalarMul as _;
 use curve25519_dalek::{Scalar, constants::ED25519_BASEPOINT_POINT};
 use dkms_cesr::Matter;
@@ -100,13 +100,19 @@ impl Ed25519Key {
     }
 
     /// The same acceptance as `verify_strict` (the key itself was checked once, when
-    /// it was loaded): `R` decompresses and is not of small order, `S` is canonical,
-    /// and `[S]B - [k]A` encodes to exactly the bytes of `R`, with
-    /// `k = SHA-512(R ‖ A ‖ M) mod L`.
+    /// it was loaded): `R` is a point not of small order, `S` is canonical, and
+    /// `[S]B - [k]A` encodes to exactly the bytes of `R`, with `k = SHA-512(R ‖ A ‖ M) mod L`.
+    ///
+    /// `R` is never decompressed (that costs a square root, about a tenth of a
+    /// verification). Only a canonical encoding can equal the encoding of the computed
+    /// point, so once `R` is known not to be one of the eight canonical small-order
+    /// encodings, the final byte comparison proves everything `verify_strict` checks
+    /// by decompressing: `R` is a point (the computed one), and not of small order.
+    /// libsodium, which keripy uses, checks `R` the same way.
     fn verify(&self, sig: &[u8], msg: &[u8]) -> bool {
         let (Some(r), Some(s)) = (sig.get(..32), sig.get(32..64)) else { return false };
         let (Ok(r), Ok(s)) = (<[u8; 32]>::try_from(r), <[u8; 32]>::try_from(s)) else { return false };
-        if CompressedEdwardsY(r).decompress().is_none_or(|p| p.is_small_order()) {
+        if SMALL_ORDER_ENCODINGS.contains(&r) {
             return false;
         }
         let Some(table) = self.table() else {
@@ -121,6 +127,32 @@ impl Ed25519Key {
         expected.compress().to_bytes() == r
     }
 }
+
+/// The canonical encodings of the eight points of small order (the 8-torsion subgroup):
+/// the identity `(0, 1)`, `(0, -1)`, `(±√-1, 0)` and the four points of order 8.
+const SMALL_ORDER_ENCODINGS: [[u8; 32]; 8] = {
+    const ZERO: [u8; 32] = [0; 32];
+    let mut one = ZERO;
+    one[0] = 1;
+    let mut minus_one = [0xff; 32];
+    minus_one[0] = 0xec;
+    minus_one[31] = 0x7f;
+    let mut zero_neg = ZERO;
+    zero_neg[31] = 0x80;
+    let eight_a = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf,
+        0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+    ];
+    let eight_b = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20,
+        0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a,
+    ];
+    let mut eight_a_neg = eight_a;
+    eight_a_neg[31] |= 0x80;
+    let mut eight_b_neg = eight_b;
+    eight_b_neg[31] |= 0x80;
+    [one, minus_one, ZERO, zero_neg, eight_a, eight_a_neg, eight_b, eight_b_neg]
+};
 
 fn sig_bytes(r: [u8; 32], s: [u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
@@ -291,5 +323,24 @@ impl core::hash::Hash for Verfer {
 impl core::fmt::Debug for Verfer {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_tuple("Verfer").field(&self.matter.qb64()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SMALL_ORDER_ENCODINGS;
+
+    #[test]
+    fn small_order_encodings_are_the_eight_torsion_points() {
+        let mut ours = SMALL_ORDER_ENCODINGS.to_vec();
+        let mut dalek: Vec<[u8; 32]> =
+            curve25519_dalek::constants::EIGHT_TORSION.iter().map(|p| p.compress().to_bytes()).collect();
+        ours.sort_unstable();
+        dalek.sort_unstable();
+        assert_eq!(ours, dalek);
+        for (i, r) in SMALL_ORDER_ENCODINGS.iter().enumerate() {
+            let p = curve25519_dalek::edwards::CompressedEdwardsY(*r).decompress();
+            assert!(p.is_some_and(|p| p.is_small_order() && p.compress().to_bytes() == *r), "entry {i}");
+        }
     }
 }
