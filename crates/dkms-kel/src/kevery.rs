@@ -51,9 +51,12 @@ pub struct Config {
     pub max_escrow_per_prefix: usize,
     /// Most escrowed items in total.
     pub max_escrow_total: usize,
-    /// With a store: how many recorded changes (about four per event) `ingest` gathers
-    /// before it commits them in one transaction. Larger groups write faster; memory
-    /// holds the events of one group until it is committed.
+    /// With a store: the most recorded changes (about four per event) `ingest` gathers
+    /// before it commits them in one transaction, waiting for the group before if it is
+    /// still being written. A smaller group, of at least a sixteenth of this, is handed to
+    /// the background writer as soon as it is idle, so the writes keep pace with validation
+    /// and little is left to write when the stream ends. Memory holds the events of at
+    /// most two groups until they are committed.
     pub group_commit_ops: usize,
 }
 
@@ -521,6 +524,16 @@ impl Kevery {
         }
     }
 
+    /// Whether `ingest` should hand the recorded changes to the writer now: the group is
+    /// full, or it is big enough and the writer is idle.
+    fn group_ready(&self) -> bool {
+        let n = self.ops.len();
+        n >= self.config.group_commit_ops
+            || (n >= (self.config.group_commit_ops / 16).max(1)
+                && self.store.is_some()
+                && self.inflight.as_ref().is_none_or(crate::persist::Inflight::is_finished))
+    }
+
     /// Hands the recorded changes to a background writer (one group at a time): the next
     /// group is validated while this one is written. Waits for the previous group first.
     pub(crate) fn commit_in_background(&mut self) -> Result<()> {
@@ -670,7 +683,7 @@ impl Kevery {
         };
         let (outcome, drained) = self.process_counting(signed, now);
         run.drained += drained;
-        if self.ops.len() >= self.config.group_commit_ops
+        if self.group_ready()
             && let Err(e) = self.commit_in_background()
         {
             run.report.errors.push((offset, e.kind(), e.to_string()));

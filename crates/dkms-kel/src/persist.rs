@@ -179,6 +179,11 @@ impl Inflight {
         Self { ops, writer }
     }
 
+    /// Whether the write has ended (successfully or not): waiting for it is then immediate.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.writer.is_finished()
+    }
+
     /// Waits for the write; on failure returns the error and the changes, to be retried.
     pub(crate) fn wait(self) -> std::result::Result<(), (Error, Vec<Op>)> {
         let res = self.writer.join().unwrap_or_else(|_| Err(Error::Store("the background writer failed".into())));
