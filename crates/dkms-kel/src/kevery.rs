@@ -647,8 +647,8 @@ impl Kevery {
     }
 
     /// As [`Kevery::ingest_reader`], verifying controller signatures on `threads` worker
-    /// threads (see [`Kevery::ingest_parallel`]). Memory stays bounded: the reader thread
-    /// runs at most a few batches of 64 messages ahead of this one.
+    /// threads (see [`Kevery::ingest_parallel`]). Memory stays bounded: at most four batches
+    /// of 64 messages per worker are read and not yet applied.
     ///
     /// # Errors
     /// Only I/O errors of the reader; messages read before the error have been processed.

@@ -1,10 +1,12 @@
 //! Streaming input and the parallel ingest pipeline.
 //!
-//! [`Source`] frames and parses a stream read through a bounded buffer. The parallel
-//! pipeline runs it on a producer thread that also predicts which keys each message's
-//! controller signatures will be checked against; worker threads verify those
-//! signatures; the caller's thread applies the messages in stream order, using a
-//! worker's verdict only where the key it checked is exactly the key the rules pick.
+//! [`Source`] frames and parses a stream read through a bounded buffer. In the parallel
+//! pipeline each worker thread takes the next batch of the stream under a lock (framing,
+//! parsing, and predicting in stream order which keys each message's controller
+//! signatures will be checked against), then verifies those signatures while the other
+//! workers read or verify theirs; the caller's thread applies the messages in stream
+//! order, using a worker's verdict only where the key it checked is exactly the key the
+//! rules pick.
 //! A wrong prediction costs a second verification, never a different outcome.
 
 use std::collections::{BTreeMap, HashMap};
@@ -221,7 +223,57 @@ pub(crate) fn verify_batch(batch: &mut [Planned]) {
 /// Messages per batch handed to a worker.
 const BATCH: usize = 64;
 
-/// Runs the producer and `threads` verifiers; calls `apply` on the caller's thread for every
+/// Batches per worker read but not yet applied, at most.
+const IN_FLIGHT: usize = 4;
+
+/// What the workers share: the stream, read one batch at a time by whichever worker is
+/// free, with the key predictions made in stream order under the same lock.
+struct Feed<R> {
+    source: Source<R>,
+    predictor: Predictor,
+    /// Sequence number of the next batch.
+    seq: usize,
+    /// Set when the stream has ended (its length) or a read failed.
+    end: Option<std::io::Result<usize>>,
+    /// One token per batch that may be read: the applying thread returns one for every batch
+    /// it has applied, so at most `IN_FLIGHT` batches per worker exist at any time.
+    tokens: Receiver<()>,
+}
+
+impl<R: Read> Feed<R> {
+    /// The next batch and its sequence number, or `None` once the stream has ended.
+    fn next_batch(&mut self) -> Option<(usize, Vec<Planned>)> {
+        if self.end.is_some() {
+            return None;
+        }
+        // No token: the applying thread is gone, nothing more can be applied.
+        self.tokens.recv().ok()?;
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            match self.source.next_item() {
+                Ok(Some(item)) => batch.push(self.predictor.plan(item)),
+                Ok(None) => {
+                    self.end = Some(Ok(self.source.offset()));
+                    break;
+                }
+                Err(e) => {
+                    self.end = Some(Err(e));
+                    break;
+                }
+            }
+        }
+        if batch.is_empty() {
+            return None;
+        }
+        let seq = self.seq;
+        self.seq += 1;
+        Some((seq, batch))
+    }
+}
+
+/// Runs `threads` workers, each of which reads the next batch of the stream (framing,
+/// parsing and key predictions stay in stream order, under a lock) and verifies it while
+/// the others read or verify theirs; calls `apply` on the caller's thread for every
 /// planned item, in stream order. Returns the stream length consumed.
 ///
 /// # Errors
@@ -233,14 +285,18 @@ pub(crate) fn run<R: Read + Send>(
     mut apply: impl FnMut(Planned),
 ) -> std::io::Result<usize> {
     let threads = threads.max(1);
+    let (token_tx, tokens) = sync_channel::<()>(IN_FLIGHT * threads);
+    for _ in 0..IN_FLIGHT * threads {
+        // Cannot fail: the channel has room for every token and its receiver is alive.
+        let _ = token_tx.send(());
+    }
+    let feed =
+        Mutex::new(Feed { source: Source::new(reader), predictor: Predictor::new(keys), seq: 0, end: None, tokens });
     std::thread::scope(|scope| {
-        let (work_tx, work_rx) = sync_channel::<(usize, Vec<Planned>)>(threads * 2);
         let (done_tx, done_rx) = sync_channel::<(usize, Vec<Planned>)>(threads * 2);
-        let producer = scope.spawn(move || produce(reader, keys, &work_tx));
-        let work_rx = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads {
-            let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
-            scope.spawn(move || work(&work_rx, &done_tx));
+            let (feed, done_tx) = (&feed, done_tx.clone());
+            scope.spawn(move || work(feed, &done_tx));
         }
         drop(done_tx);
         let mut next = 0usize;
@@ -250,52 +306,23 @@ pub(crate) fn run<R: Read + Send>(
             while let Some(batch) = waiting.remove(&next) {
                 batch.into_iter().for_each(&mut apply);
                 next += 1;
+                // The workers may be gone already (the stream has ended); then it is not needed.
+                let _ = token_tx.try_send(());
             }
         }
-        match producer.join() {
-            Ok(res) => res,
-            Err(_) => Err(std::io::Error::other("the stream reader thread panicked")),
-        }
-    })
-}
-
-fn produce<R: Read>(
-    reader: R,
-    keys: HashMap<String, Arc<[Verfer]>>,
-    work: &SyncSender<(usize, Vec<Planned>)>,
-) -> std::io::Result<usize> {
-    let mut source = Source::new(reader);
-    let mut predictor = Predictor::new(keys);
-    let mut seq = 0usize;
-    let mut batch = Vec::with_capacity(BATCH);
-    let send = |batch: Vec<Planned>, seq: &mut usize| {
-        // A closed channel means the workers are gone: nothing more can be applied.
-        let ok = work.send((*seq, batch)).is_ok();
-        *seq += 1;
-        ok
-    };
-    let res = loop {
-        match source.next_item() {
-            Ok(Some(item)) => {
-                batch.push(predictor.plan(item));
-                if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)), &mut seq) {
-                    break Ok(());
-                }
-            }
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
-        }
-    };
-    if !batch.is_empty() {
-        send(batch, &mut seq);
+    });
+    let feed = feed.into_inner().unwrap_or_else(PoisonError::into_inner);
+    match feed.end {
+        Some(end) => end,
+        // Every worker stopped before the stream ended: one of them failed.
+        None => Err(std::io::Error::other("a stream worker thread failed")),
     }
-    res.map(|()| source.offset())
 }
 
-fn work(jobs: &Mutex<Receiver<(usize, Vec<Planned>)>>, done: &SyncSender<(usize, Vec<Planned>)>) {
+fn work<R: Read>(feed: &Mutex<Feed<R>>, done: &SyncSender<(usize, Vec<Planned>)>) {
     loop {
-        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok((seq, mut batch)) = job else { return };
+        let next = feed.lock().unwrap_or_else(PoisonError::into_inner).next_batch();
+        let Some((seq, mut batch)) = next else { return };
         verify_batch(&mut batch);
         if done.send((seq, batch)).is_err() {
             return;

@@ -59,6 +59,42 @@ fn keripy_streams_give_the_sequential_result() {
     assert!(!r.errors.is_empty());
 }
 
+/// Hands out the stream in small reads, then fails.
+struct FailingReader<'a> {
+    data: &'a [u8],
+}
+
+impl std::io::Read for FailingReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.data.is_empty() {
+            return Err(std::io::Error::other("disk gone"));
+        }
+        let k = 1000.min(out.len()).min(self.data.len());
+        out[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        Ok(k)
+    }
+}
+
+#[test]
+fn a_failing_reader_is_an_error_after_what_was_read_is_applied() {
+    let path = format!("{}/../../benches/data/keripy-1.1.17/kel_single_key_1k.cesr", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(path).unwrap();
+    let part = &bytes[..bytes.len() / 2];
+    // What a complete read of the same bytes accepts.
+    let mut whole = crate::kevery(Config::default());
+    whole.ingest(part, 1);
+    let expected = states(&whole);
+    assert!(expected[0].1 > 100, "{expected:?}");
+    for threads in [1, 2, 3] {
+        let mut k = crate::kevery(Config::default());
+        let err = k.ingest_reader_parallel(FailingReader { data: part }, 1, threads).unwrap_err();
+        assert_eq!(err.to_string(), "disk gone", "{threads} threads");
+        // Every complete message read before the failure was applied.
+        assert_eq!(states(&k), expected, "{threads} threads");
+    }
+}
+
 #[test]
 fn keripys_1k_kel_is_accepted_in_parallel() {
     let path = format!("{}/../../benches/data/keripy-1.1.17/kel_single_key_1k.cesr", env!("CARGO_MANIFEST_DIR"));
