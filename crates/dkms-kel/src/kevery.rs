@@ -51,7 +51,8 @@ pub struct Config {
     pub max_escrow_per_prefix: usize,
     /// Most escrowed items in total.
     pub max_escrow_total: usize,
-    /// With a store: the most recorded changes (about four per event) `ingest` gathers
+    /// With a store: the most recorded changes (an accepted event, a key state, an escrow
+    /// entry, a receipt added to an older event: one change each) `ingest` gathers
     /// before it commits them in one transaction, waiting for the group before if it is
     /// still being written. A smaller group, of at least a sixteenth of this, is handed to
     /// the background writer as soon as it is idle, so the writes keep pace with validation
@@ -172,7 +173,8 @@ pub struct Kevery {
     config: Config,
     states: HashMap<String, KeyState>,
     kels: HashMap<String, Kel>,
-    events: HashMap<String, Logged>,
+    /// Accepted events held in memory (shared with the background writer's operations).
+    events: HashMap<String, Arc<Logged>>,
     escrows: HashMap<String, Vec<Escrowed>>,
     escrow_count: usize,
     duplicity: Vec<Duplicity>,
@@ -185,10 +187,13 @@ pub struct Kevery {
     pre: Option<crate::pipeline::Preverified>,
     /// With a store: events and KEL indexes of the group commit being written in the
     /// background (read before the store, cleared once it is durable).
-    events_inflight: HashMap<String, Logged>,
+    events_inflight: HashMap<String, Arc<Logged>>,
     kels_inflight: HashMap<String, Kel>,
     inflight: Option<crate::persist::Inflight>,
 }
+
+/// What a written group kept in memory: its events and KEL indexes.
+type Written = (HashMap<String, Arc<Logged>>, HashMap<String, Kel>);
 
 /// The store behind a validator (kept opaque so `Kevery` can stay `Debug`).
 #[derive(Clone)]
@@ -201,7 +206,7 @@ impl core::fmt::Debug for StoreHandle {
 }
 
 /// Changes recorded between commits before `ingest` commits on its own (default).
-const GROUP_COMMIT_OPS: usize = 4096;
+const GROUP_COMMIT_OPS: usize = 1024;
 
 /// Counters of one ingest run.
 struct Run {
@@ -426,7 +431,7 @@ impl Kevery {
     /// An accepted event: from memory, else (with a store) read back with its attachments.
     fn logged(&self, said: &Digest) -> Result<Option<std::borrow::Cow<'_, Logged>>> {
         if let Some(l) = self.events.get(said.as_str()).or_else(|| self.events_inflight.get(said.as_str())) {
-            return Ok(Some(std::borrow::Cow::Borrowed(l)));
+            return Ok(Some(std::borrow::Cow::Borrowed(&**l)));
         }
         let Some(store) = self.store() else { return Ok(None) };
         let r = store.read().map_err(store_err)?;
@@ -470,9 +475,11 @@ impl Kevery {
     fn logged_mut(&mut self, said: &Digest) -> Result<Option<&mut Logged>> {
         if !self.events.contains_key(said.as_str()) {
             let Some(l) = self.logged(said)?.map(std::borrow::Cow::into_owned) else { return Ok(None) };
-            self.events.insert(said.as_str().to_owned(), l);
+            self.events.insert(said.as_str().to_owned(), Arc::new(l));
         }
-        Ok(self.events.get_mut(said.as_str()))
+        // A copy when the background writer still holds the event: it writes the event as
+        // it was accepted, and the change is recorded as its own operation.
+        Ok(self.events.get_mut(said.as_str()).map(Arc::make_mut))
     }
 
     /// The witness list in force for an event: the chain's list before it, then its own
@@ -537,7 +544,8 @@ impl Kevery {
     /// Hands the recorded changes to a background writer (one group at a time): the next
     /// group is validated while this one is written. Waits for the previous group first.
     pub(crate) fn commit_in_background(&mut self) -> Result<()> {
-        self.wait_inflight()?;
+        // What the written group kept in memory is freed on the next writer's thread.
+        let written = self.finish_inflight()?;
         let Some(store) = self.store().cloned() else { return self.commit() };
         let ops = self.take_ops();
         if ops.is_empty() {
@@ -545,7 +553,7 @@ impl Kevery {
         }
         self.events_inflight = std::mem::take(&mut self.events);
         self.kels_inflight = std::mem::take(&mut self.kels);
-        self.inflight = Some(crate::persist::Inflight::start(store, ops, self.durability));
+        self.inflight = Some(crate::persist::Inflight::start(store, ops, self.durability, written));
         Ok(())
     }
 
@@ -553,13 +561,14 @@ impl Kevery {
     /// dropped from memory (the store has them); on failure its changes are recorded again,
     /// ahead of the newer ones, and kept in memory, so a later commit retries them.
     pub(crate) fn wait_inflight(&mut self) -> Result<()> {
-        let Some(inflight) = self.inflight.take() else { return Ok(()) };
+        self.finish_inflight().map(drop)
+    }
+
+    /// As [`Kevery::wait_inflight`], returning the written group's events and KEL indexes.
+    fn finish_inflight(&mut self) -> Result<Written> {
+        let Some(inflight) = self.inflight.take() else { return Ok(Default::default()) };
         match inflight.wait() {
-            Ok(()) => {
-                self.events_inflight.clear();
-                self.kels_inflight.clear();
-                Ok(())
-            }
+            Ok(()) => Ok((std::mem::take(&mut self.events_inflight), std::mem::take(&mut self.kels_inflight))),
             Err((e, ops)) => {
                 self.restore_ops(ops);
                 for (k, v) in std::mem::take(&mut self.events_inflight) {
@@ -1209,7 +1218,7 @@ impl Kevery {
         state.first_seen = first_seen;
         state.first_seen_at = now;
         let receipts = nontrans_receipts(sm, &state.witnesses);
-        let logged = Logged {
+        let logged = Arc::new(Logged {
             message: sm.message.clone(),
             sigs,
             wigs,
@@ -1220,37 +1229,13 @@ impl Kevery {
             source,
             witnesses: state.witness_list.clone(),
             witness_verfers: state.witness_verfers.clone(),
-        };
+        });
         if self.store.is_some() {
-            let q = said.qb64();
-            self.ops.push(Op::PutEvent { said: q.clone(), raw: logged.message.raw().to_vec() });
-            self.ops.push(Op::AppendKel { prefix: prefix.clone(), sn: state.sn, said: q.clone(), at: now });
-            let items = |v: &[Indexer]| v.iter().map(Indexer::qb64).collect::<Vec<_>>();
-            self.ops.push(Op::SetAttach {
-                kind: AttachmentKind::ControllerSigs,
-                said: q.clone(),
-                items: items(&logged.sigs),
-            });
-            if !logged.wigs.is_empty() {
-                self.ops.push(Op::SetAttach {
-                    kind: AttachmentKind::WitnessSigs,
-                    said: q.clone(),
-                    items: items(&logged.wigs),
-                });
+            // The writer encodes the event's records (off this thread).
+            self.ops.push(Op::Accepted { prefix: prefix.clone(), sn: state.sn, at: now, event: Arc::clone(&logged) });
+            if !self.dirty.contains(&prefix) {
+                self.dirty.insert(prefix.clone());
             }
-            if !logged.receipts.is_empty() {
-                let r = logged.receipts.iter().map(|(k, c)| couple_item(k, c)).collect();
-                self.ops.push(Op::SetAttach { kind: AttachmentKind::Receipts, said: q.clone(), items: r });
-            }
-            let t: Vec<String> = logged
-                .trans_receipts
-                .iter()
-                .flat_map(|g| g.sigs.iter().filter_map(|s| quadruple_item(g, s).ok()))
-                .collect();
-            if !t.is_empty() {
-                self.ops.push(Op::SetAttach { kind: AttachmentKind::TransReceipts, said: q, items: t });
-            }
-            self.dirty.insert(prefix.clone());
         }
         self.events.insert(said.as_str().to_owned(), logged);
         self.states.insert(prefix, state);

@@ -19,23 +19,17 @@ use crate::state::KeyState;
 /// One recorded change.
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
-    AppendKel {
+    /// A newly accepted event: its body, its place in the KEL and the complete lists of
+    /// its attachments (written without reading old lists). The event is shared with the
+    /// validator's memory, and its records are encoded by the writer.
+    Accepted {
         prefix: String,
         sn: u128,
-        said: String,
+        /// First-seen time.
         at: u64,
-    },
-    PutEvent {
-        said: String,
-        raw: Vec<u8>,
+        event: Arc<crate::kevery::Logged>,
     },
     Attach {
-        kind: AttachmentKind,
-        said: String,
-        items: Vec<String>,
-    },
-    /// The complete list of a newly accepted event (no read of an old list).
-    SetAttach {
         kind: AttachmentKind,
         said: String,
         items: Vec<String>,
@@ -159,24 +153,36 @@ impl Kevery {
     }
 }
 
-/// A group of changes being written on a background thread.
+/// A group of changes being written on a background thread. The thread owns the changes:
+/// they are dropped there once written, and handed back only when the write failed.
 pub(crate) struct Inflight {
-    ops: Arc<Vec<Op>>,
-    writer: std::thread::JoinHandle<Result<()>>,
+    changes: usize,
+    writer: std::thread::JoinHandle<std::result::Result<(), (Error, Vec<Op>)>>,
 }
 
 impl core::fmt::Debug for Inflight {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Inflight({} changes)", self.ops.len())
+        write!(f, "Inflight({} changes)", self.changes)
     }
 }
 
 impl Inflight {
-    pub(crate) fn start(store: Arc<dyn Store>, ops: Vec<Op>, durability: Durability) -> Self {
-        let ops = Arc::new(ops);
-        let theirs = Arc::clone(&ops);
-        let writer = std::thread::spawn(move || apply(store.as_ref(), &theirs, durability));
-        Self { ops, writer }
+    /// Starts writing `ops`; `garbage` (what the validator no longer needs) is dropped on the
+    /// writer's thread too, after the write.
+    pub(crate) fn start<G: Send + 'static>(
+        store: Arc<dyn Store>,
+        ops: Vec<Op>,
+        durability: Durability,
+        garbage: G,
+    ) -> Self {
+        let changes = ops.len();
+        let writer = std::thread::spawn(move || {
+            let res = apply(store.as_ref(), &ops, durability);
+            // Freeing cannot fail in a way that matters; it must not lose the changes either.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(garbage)));
+            res.map_err(|e| (e, ops))
+        });
+        Self { changes, writer }
     }
 
     /// Whether the write has ended (successfully or not): waiting for it is then immediate.
@@ -186,27 +192,25 @@ impl Inflight {
 
     /// Waits for the write; on failure returns the error and the changes, to be retried.
     pub(crate) fn wait(self) -> std::result::Result<(), (Error, Vec<Op>)> {
-        let res = self.writer.join().unwrap_or_else(|_| Err(Error::Store("the background writer failed".into())));
-        match res {
-            Ok(()) => Ok(()),
-            Err(e) => Err((e, Arc::try_unwrap(self.ops).unwrap_or_else(|shared| (*shared).clone()))),
-        }
+        // The thread catches panics, so joining fails only if it could not even run.
+        self.writer.join().unwrap_or_else(|_| Err((Error::Store("the background writer failed".into()), Vec::new())))
     }
 }
 
+/// Writes `ops` in one transaction. A store that panics is an error like any other: the
+/// changes stay recorded for a retry, and the validator goes on.
 fn apply(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write_all(store, ops, durability)))
+        .unwrap_or_else(|_| Err(Error::Store("the store panicked while writing".into())))
+}
+
+fn write_all(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
     let mut w = store.write_with(durability).map_err(store_err)?;
     for op in ops {
         match op {
-            Op::AppendKel { prefix, sn, said, at } => {
-                w.append_kel(prefix, *sn, said, *at).map_err(store_err)?;
-            }
-            Op::PutEvent { said, raw } => w.put_event(said, raw).map_err(store_err)?,
+            Op::Accepted { prefix, sn, at, event } => write_accepted(w.as_mut(), prefix, *sn, *at, event)?,
             Op::Attach { kind, said, items } => {
                 w.add_attachments(*kind, said, items).map_err(store_err)?;
-            }
-            Op::SetAttach { kind, said, items } => {
-                w.set_attachments(*kind, said, items).map_err(store_err)?;
             }
             Op::PutState { prefix, blob } => w.put_state(prefix, blob).map_err(store_err)?,
             Op::PutEscrow { key, at, blob } => w.put_escrow(key, *at, blob).map_err(store_err)?,
@@ -219,6 +223,34 @@ fn apply(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
         }
     }
     w.commit().map_err(store_err)
+}
+
+/// The records of a newly accepted event.
+fn write_accepted(
+    w: &mut (dyn dkms_store::WriteTxn + '_),
+    prefix: &str,
+    sn: u128,
+    at: u64,
+    event: &crate::kevery::Logged,
+) -> Result<()> {
+    let said = event.message.said().qb64();
+    w.put_event(&said, event.message.raw()).map_err(store_err)?;
+    w.append_kel(prefix, sn, &said, at).map_err(store_err)?;
+    let items = |v: &[Indexer]| v.iter().map(Indexer::qb64).collect::<Vec<_>>();
+    w.set_attachments(AttachmentKind::ControllerSigs, &said, &items(&event.sigs)).map_err(store_err)?;
+    if !event.wigs.is_empty() {
+        w.set_attachments(AttachmentKind::WitnessSigs, &said, &items(&event.wigs)).map_err(store_err)?;
+    }
+    if !event.receipts.is_empty() {
+        let r: Vec<String> = event.receipts.iter().map(|(k, c)| couple_item(k, c)).collect();
+        w.set_attachments(AttachmentKind::Receipts, &said, &r).map_err(store_err)?;
+    }
+    let t: Vec<String> =
+        event.trans_receipts.iter().flat_map(|g| g.sigs.iter().filter_map(|s| quadruple_item(g, s).ok())).collect();
+    if !t.is_empty() {
+        w.set_attachments(AttachmentKind::TransReceipts, &said, &t).map_err(store_err)?;
+    }
+    Ok(())
 }
 
 /// The message as stored in an escrow: body and attachments, text domain.

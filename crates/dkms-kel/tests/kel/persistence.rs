@@ -107,10 +107,12 @@ fn escrows_survive_a_reopen() {
     }
 }
 
-/// A store whose write transactions fail while `fail` is set (as a full disk would).
+/// A store whose write transactions fail while `fail` is set (as a full disk would), or
+/// panic while `panics` is set (a buggy backend).
 struct Flaky {
     inner: MemoryStore,
     fail: std::sync::atomic::AtomicBool,
+    panics: std::sync::atomic::AtomicBool,
 }
 
 impl Store for Flaky {
@@ -118,6 +120,10 @@ impl Store for Flaky {
         self.inner.read()
     }
     fn write_with(&self, d: dkms_store::Durability) -> dkms_store::Result<Box<dyn dkms_store::WriteTxn + '_>> {
+        #[allow(clippy::panic, reason = "the buggy backend under test")]
+        if self.panics.load(std::sync::atomic::Ordering::SeqCst) {
+            panic!("store bug (test)");
+        }
         if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(dkms_store::Error::Backend { op: "begin write", message: "disk full (test)".into() });
         }
@@ -130,11 +136,18 @@ impl Store for Flaky {
 
 #[test]
 fn failed_background_commits_are_retried_and_nothing_is_lost() {
+    for panics in [false, true] {
+        retried_and_nothing_lost(panics);
+    }
+}
+
+/// A failing (or panicking) store while half the messages arrive, then a working one.
+fn retried_and_nothing_lost(panics: bool) {
     let bytes = [stream("kel_witnessed"), stream("kel_delegated"), stream("kel_multisig_weighted")].concat();
     let mut whole = Kevery::default();
     whole.ingest(&bytes, 1);
     let expected: Vec<_> = summary(&whole);
-    let flaky = Arc::new(Flaky { inner: MemoryStore::new(), fail: true.into() });
+    let flaky = Arc::new(Flaky { inner: MemoryStore::new(), fail: true.into(), panics: panics.into() });
     // Commit after every message (in the background): each one fails while the disk is "full".
     let config = Config { group_commit_ops: 1, ..Config::default() };
     let mut k = Kevery::open(flaky.clone(), config.clone()).unwrap();
@@ -147,6 +160,7 @@ fn failed_background_commits_are_retried_and_nothing_is_lost() {
     assert!(flaky.inner.read().unwrap().prefixes().unwrap().is_empty());
     assert!(k.commit().is_err());
     flaky.fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    flaky.panics.store(false, std::sync::atomic::Ordering::SeqCst);
     for m in rest {
         let r = k.ingest(m, 1);
         assert!(r.errors.is_empty(), "{:?}", r.errors);
