@@ -4,6 +4,9 @@
 //! and one blake3 of the body and one JSON parse. Also the parallel pipeline with two
 //! verifier threads, in memory and into redb.
 //!
+//! Key state lookup: with 1 000 identifiers, `Kevery::state` in memory, and a key state read
+//! back from redb (read transaction, lookup, decode).
+//!
 //! `DKMS_KEL_PAIRED=1 cargo bench -p dkms-benches --bench kel` first prints a paired table:
 //! the floor and each ingest mode alternate, the fastest of several rounds of each is kept,
 //! and each is shown as a ratio to the floor (this cancels drift in the machine's load).
@@ -161,5 +164,67 @@ fn bench(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, bench);
+/// 1 000 single-event KELs (inceptions made with our builders and signers: a load, not vectors).
+fn inceptions(n: u64) -> Vec<u8> {
+    use dkms_crypto::secrecy::SecretBox;
+    use dkms_crypto::{Algorithm, Signer, SoftSigner};
+    use dkms_event::builder::Incept;
+    use dkms_event::primitives::{Digest, Verkey};
+    use dkms_event::signed::Attachments;
+    let signer = |i: u64| {
+        let mut seed = [9u8; 32];
+        seed[..8].copy_from_slice(&i.to_le_bytes());
+        SoftSigner::from_seed(Algorithm::Ed25519, &SecretBox::new(Box::new(seed)), true).unwrap()
+    };
+    let mut out = Vec::new();
+    for i in 0..n {
+        let (cur, next) = (signer(2 * i), signer(2 * i + 1));
+        let commit = dkms_crypto::digest(dkms_cesr::MatterCode::Blake3_256, next.verfer().qb64().as_bytes()).unwrap();
+        let icp = Incept {
+            keys: vec![Verkey::parse(&cur.verfer().qb64(), "k").unwrap()],
+            next: vec![Digest::new(commit).unwrap()],
+            prefix_code: Some(dkms_cesr::MatterCode::Blake3_256),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let sig = cur.sign_indexed(icp.raw(), 0, false, None).unwrap();
+        let attachments = Attachments { controller_sigs: vec![sig], ..Attachments::default() };
+        out.extend(SignedMessage { message: icp, attachments }.to_cesr(dkms_cesr::Domain::Text, false).unwrap());
+    }
+    out
+}
+
+fn key_state(c: &mut Criterion) {
+    let stream = inceptions(1000);
+    let mut k = Kevery::default();
+    assert_eq!(k.ingest(&stream, 1).accepted, 1000);
+    let prefixes: Vec<String> = k.prefixes().iter().map(|p| (*p).to_owned()).collect();
+    let dir = std::env::temp_dir().join(format!("dkms-state-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store: Arc<dyn Store> = Arc::new(RedbStore::open(dir.join("states.redb")).unwrap());
+    let mut durable = Kevery::open(Arc::clone(&store), Config::default()).unwrap();
+    assert_eq!(durable.ingest(&stream, 1).accepted, 1000);
+    let mut g = c.benchmark_group("key_state_1000_identifiers");
+    g.throughput(Throughput::Elements(1));
+    let mut i = 0;
+    g.bench_function("memory_state", |b| {
+        b.iter(|| {
+            i = (i + 1) % prefixes.len();
+            black_box(k.state(&prefixes[i]).unwrap().sn)
+        })
+    });
+    g.bench_function("redb_read_decode", |b| {
+        b.iter(|| {
+            i = (i + 1) % prefixes.len();
+            let blob = store.read().unwrap().state(&prefixes[i]).unwrap().unwrap();
+            black_box(dkms_kel::KeyState::from_blob(&blob).unwrap().sn)
+        })
+    });
+    g.finish();
+    drop((durable, store));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, bench, key_state);
 criterion_main!(benches);
