@@ -110,21 +110,27 @@ impl Ed25519Key {
     /// by decompressing: `R` is a point (the computed one), and not of small order.
     /// libsodium, which keripy uses, checks `R` the same way.
     fn verify(&self, sig: &[u8], msg: &[u8]) -> bool {
-        let (Some(r), Some(s)) = (sig.get(..32), sig.get(32..64)) else { return false };
-        let (Ok(r), Ok(s)) = (<[u8; 32]>::try_from(r), <[u8; 32]>::try_from(s)) else { return false };
+        self.expected_r(sig, msg).is_some_and(|(expected, r)| expected.compress().to_bytes() == r)
+    }
+
+    /// The point `[S]B - [k]A` the signature's `R` must encode, with `R`'s bytes; `None`
+    /// when `R` or `S` alone already fails (a small-order `R`, a non-canonical `S`).
+    fn expected_r(&self, sig: &[u8], msg: &[u8]) -> Option<(EdwardsPoint, [u8; 32])> {
+        let r: [u8; 32] = sig.get(..32)?.try_into().ok()?;
+        let s: [u8; 32] = sig.get(32..64)?.try_into().ok()?;
         if SMALL_ORDER_ENCODINGS.contains(&r) {
-            return false;
+            return None;
         }
-        let Some(table) = self.table() else {
-            // Few uses so far: dalek's own cofactorless check (it also rejects a non-canonical S).
-            return self.vk.verify(msg, &ed25519_dalek::Signature::from_bytes(&sig_bytes(r, s))).is_ok();
-        };
-        let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else { return false };
+        let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s))?;
         let hash: [u8; 64] =
             sha2::Sha512::new().chain_update(r).chain_update(self.bytes).chain_update(msg).finalize().into();
         let k = Scalar::from_bytes_mod_order_wide(&hash);
-        let expected: EdwardsPoint = table.vartime_multiscalar_mul([k, s]);
-        expected.compress().to_bytes() == r
+        let expected = match self.table() {
+            Some(table) => table.vartime_multiscalar_mul([k, s]),
+            // Few uses so far: no table for this key yet.
+            None => EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-self.vk.to_edwards(), &s),
+        };
+        Some((expected, r))
     }
 }
 
@@ -153,14 +159,6 @@ const SMALL_ORDER_ENCODINGS: [[u8; 32]; 8] = {
     eight_b_neg[31] |= 0x80;
     [one, minus_one, ZERO, zero_neg, eight_a, eight_a_neg, eight_b, eight_b_neg]
 };
-
-fn sig_bytes(r: [u8; 32], s: [u8; 32]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    let (a, b) = out.split_at_mut(32);
-    a.copy_from_slice(&r);
-    b.copy_from_slice(&s);
-    out
-}
 
 fn parse_ed25519(raw: &[u8]) -> Key {
     let Ok(bytes) = <[u8; 32]>::try_from(raw) else { return Key::Invalid };
@@ -275,6 +273,52 @@ impl Verfer {
         if let Key::Ed25519(key) = &self.key {
             key.table.get_or_init(|| key.build_table());
         }
+    }
+
+    /// Verifies several signatures, each with its own key and message: the verdicts
+    /// (`true`: it verifies) are exactly those of [`Verfer::verify`] one at a time. It is
+    /// not batch verification in the cryptographic sense — each signature is checked on
+    /// its own equation — but the Ed25519 ones share the field inversion that encodes
+    /// each recomputed `R`, which saves about a tenth of a verification per signature.
+    ///
+    /// ```
+    /// use dkms_crypto::{Algorithm, Signer, SoftSigner, Verfer};
+    /// use dkms_crypto::secrecy::SecretBox;
+    /// let signer = SoftSigner::from_seed(Algorithm::Ed25519, &SecretBox::new(Box::new([3u8; 32])), true)?;
+    /// let (good, bad) = (signer.sign(b"one")?, signer.sign(b"two")?);
+    /// let v = signer.verfer();
+    /// let verdicts = Verfer::verify_many(&[(&v, &good, b"one".as_slice()), (&v, &bad, b"one".as_slice())]);
+    /// assert_eq!(verdicts, [true, false]);
+    /// # Ok::<(), dkms_crypto::Error>(())
+    /// ```
+    #[must_use]
+    pub fn verify_many(items: &[(&Verfer, &Signature, &[u8])]) -> Vec<bool> {
+        let mut verdicts = vec![false; items.len()];
+        // Ed25519 signatures whose R and S pass: their recomputed points, encoded together.
+        let mut points = Vec::with_capacity(items.len());
+        let mut pending = Vec::with_capacity(items.len());
+        for (i, (verfer, sig, msg)) in items.iter().enumerate() {
+            match &verfer.key {
+                Key::Ed25519(key) if sig.algorithm() == verfer.algorithm => {
+                    if let Some((point, r)) = key.expected_r(sig.as_bytes(), msg) {
+                        points.push(point);
+                        pending.push((i, r));
+                    }
+                }
+                _ => {
+                    if let Some(v) = verdicts.get_mut(i) {
+                        *v = verfer.verify(sig, msg).is_ok();
+                    }
+                }
+            }
+        }
+        let encoded = EdwardsPoint::compress_batch_alloc(&points);
+        for ((i, r), e) in pending.into_iter().zip(encoded) {
+            if let Some(v) = verdicts.get_mut(i) {
+                *v = e.to_bytes() == r;
+            }
+        }
+        verdicts
     }
 
     /// Verifies `sig` over `msg`.

@@ -608,13 +608,15 @@ impl Kevery {
     /// its offset and the rest of the stream is still processed.
     pub fn ingest(&mut self, bytes: &[u8], now: u64) -> Report {
         let mut run = Run::new(self.escrow_count);
-        for framed in Framer::new().messages(bytes) {
-            let item = match framed {
+        let mut messages = Framer::new().messages(bytes);
+        let next = || {
+            Ok(messages.next().map(|framed| match framed {
                 Ok(f) => crate::pipeline::parse(&f, 0),
                 Err(error) => Item::Framing { error, base: 0 },
-            };
-            self.ingest_item(item, now, &mut run);
-        }
+            }))
+        };
+        // Reading a byte slice cannot fail.
+        let _ = self.ingest_batches(next, now, &mut run);
         self.finish(run, bytes.len())
     }
 
@@ -626,10 +628,51 @@ impl Kevery {
     pub fn ingest_reader(&mut self, reader: impl std::io::Read, now: u64) -> std::io::Result<Report> {
         let mut run = Run::new(self.escrow_count);
         let mut source = crate::pipeline::Source::new(reader);
-        while let Some(item) = source.next_item()? {
-            self.ingest_item(item, now, &mut run);
-        }
+        self.ingest_batches(|| source.next_item(), now, &mut run)?;
         Ok(self.finish(run, source.offset()))
+    }
+
+    /// Applies items in batches: the controller signatures of a batch are verified first,
+    /// together, with the keys guessed for them (see [`crate::pipeline::Predictor`]); the
+    /// rules then use a verdict only where it was computed with exactly the key they pick.
+    /// On a read error the items read before it are applied first.
+    fn ingest_batches(
+        &mut self,
+        mut next: impl FnMut() -> std::io::Result<Option<Item>>,
+        now: u64,
+        run: &mut Run,
+    ) -> std::io::Result<()> {
+        let mut predictor = crate::pipeline::Predictor::new(HashMap::new());
+        loop {
+            let mut batch = Vec::with_capacity(crate::pipeline::BATCH);
+            let mut failed = None;
+            while batch.len() < crate::pipeline::BATCH {
+                match next() {
+                    Ok(Some(item)) => {
+                        let states = &self.states;
+                        batch.push(predictor.plan_with(item, |p| states.get(p).map(|s| s.verfers.clone())));
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let last = batch.len() < crate::pipeline::BATCH;
+            crate::pipeline::verify_batch(&mut batch);
+            for planned in batch {
+                self.pre = planned.pre;
+                self.ingest_item(planned.item, now, run);
+                self.pre = None;
+            }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if last {
+                return Ok(());
+            }
+        }
     }
 
     /// As [`Kevery::ingest`], with controller signatures verified on `threads` worker threads

@@ -178,6 +178,12 @@ impl Predictor {
     }
 
     pub(crate) fn plan(&mut self, item: Item) -> Planned {
+        self.plan_with(item, |_| None)
+    }
+
+    /// As [`Predictor::plan`], asking `current` for the keys of an identifier this
+    /// predictor has not seen an establishment event of.
+    pub(crate) fn plan_with(&mut self, item: Item, current: impl Fn(&str) -> Option<Arc<[Verfer]>>) -> Planned {
         let Item::Message { parsed: Ok(sm), .. } = &item else { return Planned { item, pre: None } };
         let prefix = sm.message.prefix().map(|p| p.as_str());
         let verfers = match (sm.message.body(), prefix) {
@@ -191,7 +197,7 @@ impl Predictor {
                 self.keys.insert(p.to_owned(), v.clone());
                 Some(v)
             }
-            (Body::Interaction(_), Some(p)) => self.keys.get(p).cloned(),
+            (Body::Interaction(_), Some(p)) => self.keys.get(p).cloned().or_else(|| current(p)),
             _ => None,
         };
         let pre = verfers.map(|v| {
@@ -205,23 +211,49 @@ impl Predictor {
     }
 }
 
-/// Computes the planned verdicts of a batch.
+/// Computes the planned verdicts of a batch, all its signatures in one call (they share the
+/// costly last step of Ed25519 verification; see [`Verfer::verify_many`]).
 pub(crate) fn verify_batch(batch: &mut [Planned]) {
-    for planned in batch {
-        let (Item::Message { parsed: Ok(sm), .. }, Some(pre)) = (&planned.item, planned.pre.as_mut()) else {
-            continue;
-        };
-        let raw = sm.message.raw();
-        for (sig, check) in sm.attachments.controller_sigs.iter().zip(pre.iter_mut()) {
-            if let Some((verfer, ok)) = check {
-                *ok = Signature::from_siger(sig).is_ok_and(|s| verfer.verify(&s, raw).is_ok());
+    // (item, signature position, the signature) of every planned check.
+    let mut planned = Vec::new();
+    for (i, p) in batch.iter().enumerate() {
+        let (Item::Message { parsed: Ok(sm), .. }, Some(pre)) = (&p.item, p.pre.as_ref()) else { continue };
+        for (j, (sig, check)) in sm.attachments.controller_sigs.iter().zip(pre).enumerate() {
+            if check.is_some() {
+                // A signature that does not decode as one verifies with no key.
+                planned.push((i, j, Signature::from_siger(sig).ok()));
             }
+        }
+    }
+    let verdicts = {
+        let mut items = Vec::with_capacity(planned.len());
+        let mut slots = Vec::with_capacity(planned.len());
+        for (k, (i, j, sig)) in planned.iter().enumerate() {
+            let Some(sig) = sig else { continue };
+            let Some(p) = batch.get(*i) else { continue };
+            let (Item::Message { parsed: Ok(sm), .. }, Some(pre)) = (&p.item, p.pre.as_ref()) else { continue };
+            let Some(Some((verfer, _))) = pre.get(*j) else { continue };
+            items.push((verfer, sig, sm.message.raw()));
+            slots.push(k);
+        }
+        let mut verdicts = vec![false; planned.len()];
+        for (k, ok) in slots.into_iter().zip(Verfer::verify_many(&items)) {
+            if let Some(v) = verdicts.get_mut(k) {
+                *v = ok;
+            }
+        }
+        verdicts
+    };
+    for ((i, j, _), ok) in planned.into_iter().zip(verdicts) {
+        if let Some(Some(Some((_, verdict)))) = batch.get_mut(i).and_then(|p| p.pre.as_mut()).map(|pre| pre.get_mut(j))
+        {
+            *verdict = ok;
         }
     }
 }
 
-/// Messages per batch handed to a worker.
-const BATCH: usize = 64;
+/// Messages per batch handed to a worker (and verified together on one thread).
+pub(crate) const BATCH: usize = 64;
 
 /// Batches per worker read but not yet applied, at most.
 const IN_FLIGHT: usize = 4;

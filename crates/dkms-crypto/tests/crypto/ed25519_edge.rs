@@ -32,6 +32,23 @@ fn acceptance_equals_libsodium() {
         }
         if expected { accepted += 1 } else { rejected += 1 }
     }
+    // All cases in one call of `verify_many`, with fresh keys and with their tables built.
+    for precompute in [false, true] {
+        let owned: Vec<_> = cases(&v)
+            .iter()
+            .map(|c| {
+                let verfer = Verfer::from_raw(Algorithm::Ed25519, true, &bytes(&c["pk"])).unwrap();
+                if precompute {
+                    verfer.precompute();
+                }
+                let sig = Signature::from_slice(Algorithm::Ed25519, &bytes(&c["sig"])).unwrap();
+                (verfer, sig, bytes(&c["msg"]), c["libsodium"].as_bool().unwrap())
+            })
+            .collect();
+        let items: Vec<_> = owned.iter().map(|(v, s, m, _)| (v, s, m.as_slice())).collect();
+        let expected: Vec<bool> = owned.iter().map(|o| o.3).collect();
+        assert_eq!(Verfer::verify_many(&items), expected, "verify_many, table built: {precompute}");
+    }
     // the file exercises both outcomes, including mixed-order acceptances
     assert!(accepted >= 5, "accepted {accepted}");
     assert!(rejected >= 50, "rejected {rejected}");

@@ -84,4 +84,27 @@ proptest! {
         prop_assert_eq!(verfer.verify(&sig, &msg).is_ok(), dalek);
         prop_assert_eq!(dalek, flip.is_none());
     }
+
+    #[test]
+    fn verify_many_equals_one_at_a_time(cases in proptest::collection::vec(
+            (algorithm(), any::<[u8; 32]>(), proptest::collection::vec(any::<u8>(), 0..100), proptest::option::of(0usize..512), any::<bool>()),
+            0..12)) {
+        // Every algorithm mixed, good and damaged signatures, keys fresh or with their table.
+        let mut owned = Vec::new();
+        for (alg, seed, msg, flip, table) in cases {
+            let signer = signer(alg, seed).unwrap();
+            let mut bytes = *signer.sign(&msg).unwrap().as_bytes();
+            if let Some(bit) = flip {
+                bytes[bit / 8] ^= 1 << (bit % 8);
+            }
+            let verfer = signer.verfer().clone();
+            if table {
+                verfer.precompute();
+            }
+            owned.push((verfer, Signature::new(alg, bytes).unwrap(), msg));
+        }
+        let items: Vec<_> = owned.iter().map(|(v, s, m)| (v, s, m.as_slice())).collect();
+        let one_by_one: Vec<bool> = items.iter().map(|(v, s, m)| v.verify(s, m).is_ok()).collect();
+        prop_assert_eq!(Verfer::verify_many(&items), one_by_one);
+    }
 }
