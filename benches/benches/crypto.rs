@@ -19,7 +19,7 @@ use std::time::Instant;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use dkms_cesr::MatterCode;
 use dkms_crypto::secrecy::{ExposeSecret, SecretBox};
-use dkms_crypto::{Algorithm, Signer, SoftSigner, digest, digest_raw};
+use dkms_crypto::{Algorithm, Signer, SoftSigner, Verfer, digest, digest_raw};
 
 const SIZES: [usize; 2] = [300, 1024];
 
@@ -90,6 +90,12 @@ fn sign_verify(c: &mut Criterion) {
                     let s = ed25519_dalek::Signature::from_bytes(sig.as_bytes());
                     g.bench_with_input(BenchmarkId::new("bare", size), &msg, |b, m| {
                         b.iter(|| vk.verify_strict(black_box(m), black_box(&s)))
+                    });
+                    // 64 signatures at once (as a KEL batch is checked): the time is per batch.
+                    let items: Vec<_> = (0..64).map(|_| (&verfer, &sig, msg.as_slice())).collect();
+                    g.throughput(Throughput::Elements(64));
+                    g.bench_with_input(BenchmarkId::new("ours_verify_many_64", size), &items, |b, items| {
+                        b.iter(|| Verfer::verify_many(black_box(items)))
                     });
                 }
                 Bare::K1(k) => {
