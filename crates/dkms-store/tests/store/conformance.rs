@@ -465,6 +465,21 @@ mod redb {
     }
 
     #[test]
+    fn redb_new_store_reopens_and_keeps_what_was_committed() {
+        // The tables of a new store are not synced on their own; opening it again (with or
+        // without a commit in between) must find a store, never a foreign file.
+        let path = temp_path("reopen");
+        let _c = Cleanup(path.clone());
+        drop(RedbStore::open(&path).unwrap());
+        drop(RedbStore::open(&path).unwrap());
+        let store = RedbStore::open(&path).unwrap();
+        super::populate(&store);
+        drop(store);
+        let store = RedbStore::open(&path).unwrap();
+        assert!(!store.read().unwrap().prefixes().unwrap().is_empty());
+    }
+
+    #[test]
     fn redb_schema_too_new_is_refused() {
         let path = temp_path("schema");
         let _c = Cleanup(path.clone());
