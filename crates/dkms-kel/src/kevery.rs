@@ -644,33 +644,18 @@ impl Kevery {
     ) -> std::io::Result<()> {
         let mut predictor = crate::pipeline::Predictor::new(HashMap::new());
         loop {
-            let mut batch = Vec::with_capacity(crate::pipeline::BATCH);
-            let mut failed = None;
-            while batch.len() < crate::pipeline::BATCH {
-                match next() {
-                    Ok(Some(item)) => {
-                        let states = &self.states;
-                        batch.push(predictor.plan_with(item, |p| states.get(p).map(|s| s.verfers.clone())));
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-            }
-            let last = batch.len() < crate::pipeline::BATCH;
+            let states = &self.states;
+            let (mut batch, end) = crate::pipeline::read_batch(&mut next, |item| {
+                predictor.plan_with(item, |p| states.get(p).map(|s| s.verfers.clone()))
+            });
             crate::pipeline::verify_batch(&mut batch);
             for planned in batch {
                 self.pre = planned.pre;
                 self.ingest_item(planned.item, now, run);
                 self.pre = None;
             }
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            if last {
-                return Ok(());
+            if let Some(end) = end {
+                return end;
             }
         }
     }

@@ -253,7 +253,25 @@ pub(crate) fn verify_batch(batch: &mut [Planned]) {
 }
 
 /// Messages per batch handed to a worker (and verified together on one thread).
-pub(crate) const BATCH: usize = 64;
+const BATCH: usize = 64;
+
+/// Reads up to [`BATCH`] items from `next`, planning each with `plan`. The second value is
+/// `Some` when the stream ended (`Ok`) or a read failed (`Err`); the items read before are
+/// in the batch either way.
+pub(crate) fn read_batch(
+    mut next: impl FnMut() -> std::io::Result<Option<Item>>,
+    mut plan: impl FnMut(Item) -> Planned,
+) -> (Vec<Planned>, Option<std::io::Result<()>>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while batch.len() < BATCH {
+        match next() {
+            Ok(Some(item)) => batch.push(plan(item)),
+            Ok(None) => return (batch, Some(Ok(()))),
+            Err(e) => return (batch, Some(Err(e))),
+        }
+    }
+    (batch, None)
+}
 
 /// Batches per worker read but not yet applied, at most.
 const IN_FLIGHT: usize = 4;
@@ -280,19 +298,10 @@ impl<R: Read> Feed<R> {
         }
         // No token: the applying thread is gone, nothing more can be applied.
         self.tokens.recv().ok()?;
-        let mut batch = Vec::with_capacity(BATCH);
-        while batch.len() < BATCH {
-            match self.source.next_item() {
-                Ok(Some(item)) => batch.push(self.predictor.plan(item)),
-                Ok(None) => {
-                    self.end = Some(Ok(self.source.offset()));
-                    break;
-                }
-                Err(e) => {
-                    self.end = Some(Err(e));
-                    break;
-                }
-            }
+        let (source, predictor) = (&mut self.source, &mut self.predictor);
+        let (batch, end) = read_batch(|| source.next_item(), |item| predictor.plan(item));
+        if let Some(end) = end {
+            self.end = Some(end.map(|()| self.source.offset()));
         }
         if batch.is_empty() {
             return None;
