@@ -479,11 +479,7 @@ def gen_witnesses():
                 ev(ixn2, C[1:2]), rct_wigs(ixn2, [Wt[2]], [1])]
     scenario("witness_receipts",
              "the witnessed KEL with events first and rct receipts after (-B indexed and -C couples); the "
-             "last ixn gets only one of three receipts and stays partially witnessed", receipts,
-             divergence="counting only: a receipt of an event that is still partially witnessed goes to "
-                        "keripy's unverified-receipt escrow; DKMS adds its signatures to the escrowed event "
-                        "and counts the receipt as applied (one more accepted, one less escrowed). Same key "
-                        "state")
+             "last ixn gets only one of three receipts and stays partially witnessed", receipts)
     scenario("witness_receipts_in_order",
              "the witnessed KEL, each event followed by enough receipts to meet its toad",
              receipts[:8])

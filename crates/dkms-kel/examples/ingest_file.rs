@@ -75,11 +75,12 @@ fn measured_floor(inputs: &[(Vec<u8>, ed25519_dalek::VerifyingKey, ed25519_dalek
 /// Our parallel ingest of the stream, alone (callgrind: `--toggle-collect=*measured_*`).
 #[inline(never)]
 fn measured_parallel(k: &mut dkms_kel::Kevery, bytes: &[u8], threads: usize) -> usize {
-    k.ingest_parallel(bytes, 1, threads).accepted
+    k.ingest(bytes, dkms_kel::Options::default().threads(threads).clock(dkms_kel::Clock::fixed(1)))
+        .map_or(0, |r| r.accepted)
 }
 
 /// Our whole ingest of the stream, alone (callgrind: `--toggle-collect=*measured_*`).
 #[inline(never)]
 fn measured_ingest(k: &mut dkms_kel::Kevery, bytes: &[u8]) -> usize {
-    k.ingest(bytes, 1).accepted
+    k.ingest(bytes, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).map_or(0, |r| r.accepted)
 }

@@ -404,7 +404,9 @@ fn write(out: &Path, kel: &Kel) -> Res<()> {
         }));
     }
     let mut kevery = Kevery::default();
-    let report = kevery.ingest(&stream, 0);
+    let report = kevery
+        .ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(0)))
+        .expect("a byte slice reads");
     if report.accepted != kel.msgs.len() || !report.errors.is_empty() {
         return Err(format!("{}: our own validator does not accept our KEL: {report:?}", kel.name).into());
     }

@@ -103,7 +103,12 @@ fn ingest(args: &[String]) {
     let bytes = std::fs::metadata(path).unwrap().len();
     let file = std::fs::File::open(path).unwrap();
     let start = std::time::Instant::now();
-    let report = kevery.ingest_reader_parallel(file, 1, threads).unwrap();
+    let report = kevery
+        .ingest(
+            dkms_kel::Source::reader(file),
+            dkms_kel::Options::default().threads(threads).clock(dkms_kel::Clock::fixed(1)),
+        )
+        .unwrap();
     let took = start.elapsed().as_secs_f64();
     let events = report.accepted;
     println!(

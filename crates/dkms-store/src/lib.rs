@@ -104,15 +104,19 @@ pub enum AttachmentKind {
     Receipts,
     /// Transferable receipt quadruples (each item: prefix, sn, SAID, signature, concatenated qb64).
     TransReceipts,
+    /// Source seal couples of a delegated event (`-G`: sequence number then SAID of the
+    /// delegating event, concatenated qb64).
+    SourceSeals,
 }
 
 impl AttachmentKind {
     /// Every kind.
-    pub const ALL: [AttachmentKind; 4] = [
+    pub const ALL: [AttachmentKind; 5] = [
         AttachmentKind::ControllerSigs,
         AttachmentKind::WitnessSigs,
         AttachmentKind::Receipts,
         AttachmentKind::TransReceipts,
+        AttachmentKind::SourceSeals,
     ];
 
     /// The byte stored in keys (stable across versions).
@@ -122,6 +126,7 @@ impl AttachmentKind {
             AttachmentKind::WitnessSigs => 2,
             AttachmentKind::Receipts => 3,
             AttachmentKind::TransReceipts => 4,
+            AttachmentKind::SourceSeals => 5,
         }
     }
 }

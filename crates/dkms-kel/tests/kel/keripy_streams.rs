@@ -1,6 +1,7 @@
 //! Whole keripy KEL streams (dkms-cesr's vectors, all accepted by keripy 1.1.17):
 //! in order, reversed, and interleaved, they end in the same key state.
 
+use crate::At;
 use dkms_cesr::stream::Framer;
 use dkms_kel::{Config, Kevery};
 use serde_json::Value;
@@ -57,7 +58,7 @@ fn keripy_streams_are_accepted_whole() {
     for name in STREAMS {
         let (bytes, _) = stream(name);
         let mut k = crate::kevery(Config::default());
-        let report = k.ingest(&bytes, 1);
+        let report = k.ingest_at(&bytes, 1);
         assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
         assert_eq!(report.escrowed, 0, "{name}: {:?}", k.escrowed());
         assert_eq!(states(&k), expected(&bytes), "{name}");
@@ -77,7 +78,7 @@ fn reversed_streams_end_in_the_same_state_through_escrows() {
         msgs.reverse();
         let mut k = crate::kevery(Config::default());
         for m in &msgs {
-            k.ingest(m, 1);
+            k.ingest_at(m, 1);
         }
         assert_eq!(states(&k), expected(&bytes), "{name} reversed");
         assert!(k.escrowed().values().sum::<usize>() <= 2, "{name}: {:?}", k.escrowed());
@@ -104,10 +105,11 @@ fn reading_from_a_stream_in_pieces_gives_the_same_result() {
     for name in STREAMS {
         let (bytes, _) = stream(name);
         let mut whole = crate::kevery(Config::default());
-        let expected = whole.ingest(&bytes, 1);
+        let expected = whole.ingest_at(&bytes, 1);
         for n in [1usize, 7, 4096] {
             let mut k = crate::kevery(Config::default());
-            let r = k.ingest_reader(Trickle { data: &bytes, n }, 1).unwrap();
+            let r =
+                k.ingest(dkms_kel::Source::reader(Trickle { data: &bytes, n }), dkms_kel::Options::default()).unwrap();
             assert_eq!(r, expected, "{name} in pieces of {n}");
             assert_eq!(states(&k), states(&whole), "{name} in pieces of {n}");
         }
@@ -116,8 +118,10 @@ fn reading_from_a_stream_in_pieces_gives_the_same_result() {
     let (mut bytes, _) = stream("kel_single");
     let at = bytes.len() / 2;
     bytes.insert(at, b'!');
-    let expected = crate::kevery(Config::default()).ingest(&bytes, 1);
-    let got = crate::kevery(Config::default()).ingest_reader(Trickle { data: &bytes, n: 5 }, 1).unwrap();
+    let expected = crate::kevery(Config::default()).ingest_at(&bytes, 1);
+    let got = crate::kevery(Config::default())
+        .ingest(dkms_kel::Source::reader(Trickle { data: &bytes, n: 5 }), dkms_kel::Options::default())
+        .unwrap();
     assert_eq!(got, expected);
     assert!(!got.errors.is_empty());
 }

@@ -36,3 +36,28 @@ pub(crate) fn through_store(f: impl FnOnce()) {
     f();
     THROUGH_STORE.set(false);
 }
+
+/// Test shorthands: a message or a stream at a fixed time (microseconds).
+pub(crate) trait At {
+    fn process_at(&mut self, sm: dkms_event::signed::SignedMessage, now: u64) -> dkms_kel::Outcome;
+    fn ingest_at(&mut self, bytes: &[u8], now: u64) -> dkms_kel::Report;
+    fn expire_at(&mut self, now: u64) -> usize;
+}
+
+impl At for Kevery {
+    fn process_at(&mut self, sm: dkms_event::signed::SignedMessage, now: u64) -> dkms_kel::Outcome {
+        self.set_clock(dkms_kel::Clock::fixed(now));
+        self.process(sm)
+    }
+
+    fn ingest_at(&mut self, bytes: &[u8], now: u64) -> dkms_kel::Report {
+        let report = self.ingest(bytes, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(now))).unwrap();
+        assert!(report.balanced(), "dispositions do not add up: {report:?}");
+        report
+    }
+
+    fn expire_at(&mut self, now: u64) -> usize {
+        self.set_clock(dkms_kel::Clock::fixed(now));
+        self.expire().unwrap()
+    }
+}

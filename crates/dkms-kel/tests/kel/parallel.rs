@@ -2,6 +2,7 @@
 //! errors and their offsets) and same key states, whatever the stream, including streams
 //! where the keys guessed ahead are wrong.
 
+use crate::At;
 use dkms_cesr::Domain;
 use dkms_event::builder::{Interact, Rotate};
 use dkms_event::signed::SignedMessage;
@@ -23,25 +24,31 @@ fn states(k: &Kevery) -> Vec<(String, u128, String, u64)> {
 /// Ingests `bytes` sequentially and in parallel with 2 and 3 worker threads; all must agree.
 fn same_as_sequential(bytes: &[u8], what: &str) -> Report {
     let mut seq = crate::kevery(Config::default());
-    let expected = seq.ingest(bytes, 1);
+    let expected = seq.ingest_at(bytes, 1);
     // `ingest` verifies a batch's signatures ahead too; `process`, message by message,
     // verifies each one itself: an oracle that shares nothing with the batches.
     let mut one = crate::kevery(Config::default());
     for framed in dkms_cesr::stream::Framer::new().messages(bytes).flatten() {
         if let Ok(sm) = SignedMessage::from_framed(&framed) {
-            one.process(sm, 1);
+            one.process_at(sm, 1);
         }
     }
     assert_eq!(states(&one), states(&seq), "{what}, message by message");
     assert_eq!(one.escrowed(), seq.escrowed(), "{what}, message by message");
     for threads in [2, 3] {
         let mut par = crate::kevery(Config::default());
-        let got = par.ingest_parallel(bytes, 1, threads);
+        let got =
+            par.ingest(bytes, dkms_kel::Options::default().threads(threads).clock(dkms_kel::Clock::fixed(1))).unwrap();
         assert_eq!(got, expected, "{what}, {threads} threads");
         assert_eq!(states(&par), states(&seq), "{what}, {threads} threads");
         assert_eq!(par.escrowed(), seq.escrowed(), "{what}, {threads} threads");
         let mut reader = crate::kevery(Config::default());
-        let got = reader.ingest_reader_parallel(bytes, 1, threads).unwrap();
+        let got = reader
+            .ingest(
+                dkms_kel::Source::reader(bytes),
+                dkms_kel::Options::default().threads(threads).clock(dkms_kel::Clock::fixed(1)),
+            )
+            .unwrap();
         assert_eq!(got, expected, "{what}, reader, {threads} threads");
     }
     expected
@@ -93,12 +100,17 @@ fn a_failing_reader_is_an_error_after_what_was_read_is_applied() {
     let part = &bytes[..bytes.len() / 2];
     // What a complete read of the same bytes accepts.
     let mut whole = crate::kevery(Config::default());
-    whole.ingest(part, 1);
+    whole.ingest_at(part, 1);
     let expected = states(&whole);
     assert!(expected[0].1 > 100, "{expected:?}");
     for threads in [1, 2, 3] {
         let mut k = crate::kevery(Config::default());
-        let err = k.ingest_reader_parallel(FailingReader { data: part }, 1, threads).unwrap_err();
+        let err = k
+            .ingest(
+                dkms_kel::Source::reader(FailingReader { data: part }),
+                dkms_kel::Options::default().threads(threads),
+            )
+            .unwrap_err();
         assert_eq!(err.to_string(), "disk gone", "{threads} threads");
         // Every complete message read before the failure was applied.
         assert_eq!(states(&k), expected, "{threads} threads");

@@ -1,6 +1,7 @@
 //! The validator over a store: what it accepted, escrowed and saw as duplicity
 //! survives a reopen, for the memory and the redb backends.
 
+use crate::At;
 use std::sync::Arc;
 
 use dkms_cesr::stream::Framer;
@@ -61,7 +62,7 @@ fn kels_survive_a_reopen() {
             let before = {
                 let mut k = Kevery::open(open(), Config::default()).unwrap();
                 for m in first {
-                    k.ingest(m, 1);
+                    k.ingest_at(m, 1);
                 }
                 summary(&k)
             };
@@ -69,11 +70,11 @@ fn kels_survive_a_reopen() {
             let mut k = Kevery::open(open(), Config::default()).unwrap();
             assert_eq!(summary(&k), before, "{name}/{s}: reopened state");
             for m in rest {
-                let r = k.ingest(m, 2);
+                let r = k.ingest_at(m, 2);
                 assert!(r.errors.is_empty(), "{name}/{s}: {:?}", r.errors);
             }
             let mut whole = Kevery::default();
-            whole.ingest(&bytes, 1);
+            whole.ingest_at(&bytes, 1);
             assert_eq!(summary(&k), summary(&whole), "{name}/{s}: final state");
         }
     }
@@ -87,7 +88,7 @@ fn escrows_survive_a_reopen() {
             let mut k = Kevery::open(open(), Config::default()).unwrap();
             // Everything but the inception: all out of order.
             for m in &msgs[1..] {
-                k.ingest(m, 1);
+                k.ingest_at(m, 1);
             }
             assert!(k.prefixes().is_empty());
             assert_eq!(k.escrowed().values().sum::<usize>(), msgs.len() - 1, "{name}");
@@ -96,7 +97,7 @@ fn escrows_survive_a_reopen() {
         assert_eq!(k.escrowed().values().sum::<usize>(), msgs.len() - 1, "{name}: escrow reloaded");
         let framed = Framer::new().messages(&msgs[0]).next().unwrap().unwrap();
         let icp = dkms_event::signed::SignedMessage::from_framed(&framed).unwrap();
-        assert_eq!(k.process(icp, 2), Outcome::Accepted);
+        assert_eq!(k.process_at(icp, 2), Outcome::Accepted);
         assert!(k.escrowed().is_empty(), "{name}");
         let p = k.prefixes()[0].to_owned();
         assert_eq!(k.state(&p).unwrap().sn as usize, msgs.len() - 1);
@@ -145,7 +146,7 @@ fn failed_background_commits_are_retried_and_nothing_is_lost() {
 fn retried_and_nothing_lost(panics: bool) {
     let bytes = [stream("kel_witnessed"), stream("kel_delegated"), stream("kel_multisig_weighted")].concat();
     let mut whole = Kevery::default();
-    whole.ingest(&bytes, 1);
+    whole.ingest_at(&bytes, 1);
     let expected: Vec<_> = summary(&whole);
     let flaky = Arc::new(Flaky { inner: MemoryStore::new(), fail: true.into(), panics: panics.into() });
     // Commit after every message (in the background): each one fails while the disk is "full".
@@ -154,7 +155,7 @@ fn retried_and_nothing_lost(panics: bool) {
     let msgs = messages(&bytes);
     let (first, rest) = msgs.split_at(msgs.len() / 2);
     for m in first {
-        k.ingest(m, 1);
+        k.ingest_at(m, 1);
     }
     // Nothing reached the store, yet the validator still knows every event (from memory).
     assert!(flaky.inner.read().unwrap().prefixes().unwrap().is_empty());
@@ -162,7 +163,7 @@ fn retried_and_nothing_lost(panics: bool) {
     flaky.fail.store(false, std::sync::atomic::Ordering::SeqCst);
     flaky.panics.store(false, std::sync::atomic::Ordering::SeqCst);
     for m in rest {
-        let r = k.ingest(m, 1);
+        let r = k.ingest_at(m, 1);
         assert!(r.errors.is_empty(), "{:?}", r.errors);
     }
     assert_eq!(summary(&k), expected);

@@ -1,6 +1,7 @@
 //! Property tests: random KELs built with our builders are accepted with the expected
 //! state; a single byte changed anywhere in one message never yields another state.
 
+use crate::At;
 use dkms_cesr::Domain;
 use dkms_event::builder::{Interact, Rotate};
 use dkms_event::signed::SignedMessage;
@@ -42,7 +43,7 @@ fn kel(ops: &[bool], seed: u8) -> Vec<SignedMessage> {
 fn ingest(msgs: &[Vec<u8>]) -> Kevery {
     let mut k = crate::kevery(Config::default());
     for m in msgs {
-        k.ingest(m, 1);
+        k.ingest_at(m, 1);
     }
     k
 }

@@ -1,5 +1,6 @@
 //! Scenario tests for the KEL rules, built with our builders and signers.
 
+use crate::At;
 use dkms_cesr::MatterCode;
 use dkms_crypto::secrecy::SecretBox;
 use dkms_crypto::{Algorithm, Signer, SoftSigner};
@@ -77,19 +78,19 @@ fn inception_rotation_interaction_in_order() {
     let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
-    assert_eq!(kv.process(e0.clone(), 1), Outcome::Accepted);
+    assert_eq!(kv.process_at(e0.clone(), 1), Outcome::Accepted);
     let e1 = ixn(&pre, 1, e0.message.said(), &k0);
-    assert_eq!(kv.process(e1.clone(), 2), Outcome::Accepted);
+    assert_eq!(kv.process_at(e1.clone(), 2), Outcome::Accepted);
     let e2 = rot(&pre, 2, e1.message.said(), &k1, &k2);
-    assert_eq!(kv.process(e2.clone(), 3), Outcome::Accepted);
+    assert_eq!(kv.process_at(e2.clone(), 3), Outcome::Accepted);
     let st = kv.state(&pre.qb64()).unwrap();
     assert_eq!((st.sn, st.last_est.sn, st.first_seen), (2, 2, 2));
     assert_eq!(st.keys, vec![verkey(&k1)]);
     // The old key no longer signs.
     let bad = ixn(&pre, 3, e2.message.said(), &k0);
-    assert!(matches!(kv.process(bad, 4), Outcome::Rejected(dkms_kel::Error::NoValidSignature { .. })));
+    assert!(matches!(kv.process_at(bad, 4), Outcome::Rejected(dkms_kel::Error::NoValidSignature { .. })));
     // Same event again: a duplicate.
-    assert_eq!(kv.process(e1, 5), Outcome::Duplicate);
+    assert_eq!(kv.process_at(e1, 5), Outcome::Duplicate);
 }
 
 #[test]
@@ -98,10 +99,10 @@ fn rotation_must_expose_the_committed_next_key() {
     let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
-    kv.process(e0.clone(), 1);
+    kv.process_at(e0.clone(), 1);
     // Signed by a key that was never committed: current threshold met, prior next not.
     let e1 = rot(&pre, 1, e0.message.said(), &stranger, &k1);
-    assert_eq!(kv.process(e1, 2), Outcome::Escrowed(EscrowKind::PartiallySigned));
+    assert_eq!(kv.process_at(e1, 2).escrow_kind(), Some(EscrowKind::PartiallySigned));
     assert_eq!(kv.state(&pre.qb64()).unwrap().sn, 0);
 }
 
@@ -111,9 +112,9 @@ fn establishment_only_forbids_interactions() {
     let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![Trait::EstablishmentOnly]);
     let pre = pre_of(&e0);
-    kv.process(e0.clone(), 1);
+    kv.process_at(e0.clone(), 1);
     let e1 = ixn(&pre, 1, e0.message.said(), &k0);
-    assert!(matches!(kv.process(e1, 2), Outcome::Rejected(dkms_kel::Error::Rule { .. })));
+    assert!(matches!(kv.process_at(e1, 2), Outcome::Rejected(dkms_kel::Error::Rule { .. })));
 }
 
 #[test]
@@ -122,9 +123,9 @@ fn wrong_prior_digest_is_rejected() {
     let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
-    kv.process(e0, 1);
+    kv.process_at(e0, 1);
     let wrong = Digest::parse("EIf-ENw7PrM52w4H-S7NGU2qVIfraXVIlV9hEAaMHg7W", "p").unwrap();
-    assert!(matches!(kv.process(ixn(&pre, 1, &wrong, &k0), 2), Outcome::Rejected(_)));
+    assert!(matches!(kv.process_at(ixn(&pre, 1, &wrong, &k0), 2), Outcome::Rejected(_)));
 }
 
 #[test]
@@ -137,9 +138,9 @@ fn out_of_order_events_wait_in_escrow_then_apply() {
     let e3 = ixn(&pre, 3, e2.message.said(), &k1);
     let mut kv = crate::kevery(Config::default());
     for e in [&e3, &e2, &e1] {
-        assert_eq!(kv.process((*e).clone(), 1), Outcome::Escrowed(EscrowKind::OutOfOrder));
+        assert_eq!(kv.process_at((*e).clone(), 1).escrow_kind(), Some(EscrowKind::OutOfOrder));
     }
-    assert_eq!(kv.process(e0, 1), Outcome::Accepted);
+    assert_eq!(kv.process_at(e0, 1), Outcome::Accepted);
     assert_eq!(kv.state(&pre.qb64()).unwrap().sn, 3);
     assert!(kv.escrowed().is_empty());
 }
@@ -151,10 +152,10 @@ fn escrows_time_out() {
     let pre = pre_of(&e0);
     let e1 = ixn(&pre, 1, e0.message.said(), &k0);
     let mut kv = crate::kevery(Config { out_of_order_timeout: 10, ..Config::default() });
-    kv.process(e1, 0);
-    assert_eq!(kv.expire(5), 0);
-    assert_eq!(kv.expire(11), 1);
-    kv.process(e0, 12);
+    kv.process_at(e1, 0);
+    assert_eq!(kv.expire_at(5), 0);
+    assert_eq!(kv.expire_at(11), 1);
+    kv.process_at(e0, 12);
     assert_eq!(kv.state(&pre.qb64()).unwrap().sn, 0, "the expired ixn was not applied");
 }
 
@@ -169,7 +170,7 @@ fn escrow_is_bounded_per_identifier() {
     for sn in 2..8 {
         let e = ixn(&pre, sn, &prior, &k0);
         prior = e.message.said().clone();
-        if let Outcome::Rejected(_) = kv.process(e, 1) {
+        if let Outcome::Rejected(_) = kv.process_at(e, 1) {
             rejected += 1;
         }
     }
@@ -183,11 +184,11 @@ fn recovery_rotation_supersedes_interactions_and_duplicity_is_evidence() {
     let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
-    kv.process(e0.clone(), 1);
+    kv.process_at(e0.clone(), 1);
     let e1 = ixn(&pre, 1, e0.message.said(), &k0);
     let e2 = ixn(&pre, 2, e1.message.said(), &k0);
-    kv.process(e1.clone(), 2);
-    kv.process(e2.clone(), 3);
+    kv.process_at(e1.clone(), 2);
+    kv.process_at(e2.clone(), 3);
     // An interaction at sn 2 that differs from the accepted one: duplicity, kept as evidence.
     let mut other = ixn(&pre, 2, e1.message.said(), &k0);
     other = {
@@ -203,20 +204,20 @@ fn recovery_rotation_supersedes_interactions_and_duplicity_is_evidence() {
         let _ = other;
         signed(m, &[&k0])
     };
-    assert_eq!(kv.process(other.clone(), 4), Outcome::Escrowed(EscrowKind::LikelyDuplicitous));
+    assert_eq!(kv.process_at(other.clone(), 4).escrow_kind(), Some(EscrowKind::LikelyDuplicitous));
     assert_eq!(kv.duplicity().len(), 1);
     assert_eq!(&kv.duplicity()[0].accepted, e2.message.said());
     assert_eq!(kv.state(&pre.qb64()).unwrap().said, *e2.message.said(), "first seen stays");
     // A recovery rotation at sn 2 supersedes the interaction at sn 2.
     let r = rot(&pre, 2, e1.message.said(), &k1, &k2);
-    assert_eq!(kv.process(r.clone(), 5), Outcome::Accepted);
+    assert_eq!(kv.process_at(r.clone(), 5), Outcome::Accepted);
     let st = kv.state(&pre.qb64()).unwrap();
     assert_eq!((st.sn, &st.said), (2, r.message.said()));
     // Superseded history is kept in first-seen order.
     assert_eq!(kv.kel(&pre.qb64()).unwrap().len(), 4);
     // A rotation never supersedes a rotation.
     let r2 = rot(&pre, 2, e1.message.said(), &k2, &k0);
-    assert!(!matches!(kv.process(r2, 6), Outcome::Accepted));
+    assert!(!matches!(kv.process_at(r2, 6), Outcome::Accepted));
 }
 
 #[test]
@@ -225,12 +226,12 @@ fn abandoned_identifier_takes_no_more_events() {
     let mut kv = crate::kevery(Config::default());
     let e0 = icp(&k0, &k1, vec![]);
     let pre = pre_of(&e0);
-    kv.process(e0.clone(), 1);
+    kv.process_at(e0.clone(), 1);
     let m = Rotate::new(pre.clone(), 1, e0.message.said().clone(), vec![verkey(&k1)], vec![]).build().unwrap();
-    assert_eq!(kv.process(signed(m.clone(), &[&k1]), 2), Outcome::Accepted);
+    assert_eq!(kv.process_at(signed(m.clone(), &[&k1]), 2), Outcome::Accepted);
     assert!(!kv.state(&pre.qb64()).unwrap().transferable());
     let next = ixn(&pre, 2, m.said(), &k1);
-    assert!(matches!(kv.process(next, 3), Outcome::Rejected(_)));
+    assert!(matches!(kv.process_at(next, 3), Outcome::Rejected(_)));
 }
 
 #[test]
@@ -254,19 +255,19 @@ fn witness_threshold_and_non_witness_receipts() {
     let cigar = outsider.sign_cigar(m.raw()).unwrap();
     one.attachments.nontrans_receipts.push((verkey(&outsider), cigar));
     let mut kv = crate::kevery(Config::default());
-    assert_eq!(kv.process(one.clone(), 1), Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
+    assert_eq!(kv.process_at(one.clone(), 1).escrow_kind(), Some(EscrowKind::PartiallyWitnessed));
     // The same witness signing twice is still one witness.
     let mut twice = one.clone();
     twice.attachments.witness_sigs.push(w0.sign_indexed(m.raw(), 0, false, Some(0)).unwrap());
-    assert_eq!(kv.process(twice, 2), Outcome::Escrowed(EscrowKind::PartiallyWitnessed));
+    assert_eq!(kv.process_at(twice, 2).escrow_kind(), Some(EscrowKind::PartiallyWitnessed));
     // A second witness completes it.
     let mut two = one;
     witness_sigs(&mut two, &[(2, &w2)]);
-    assert_eq!(kv.process(two, 3), Outcome::Accepted);
+    assert_eq!(kv.process_at(two, 3), Outcome::Accepted);
     assert_eq!(kv.state(&pre).unwrap().toad, 2);
     // Local identifiers need no receipts here.
     let mut local = crate::kevery(Config { local: vec![m.prefix().unwrap().clone()], ..Config::default() });
-    assert_eq!(local.process(signed(m, &[&k0]), 1), Outcome::Accepted);
+    assert_eq!(local.process_at(signed(m, &[&k0]), 1), Outcome::Accepted);
 }
 
 #[test]
@@ -278,7 +279,7 @@ fn delegation_needs_the_delegators_anchor_and_respects_dnd() {
         let config = if dnd { vec![Trait::DoNotDelegate] } else { vec![] };
         let delegator = icp(&d0, &d1, config);
         let dpre = pre_of(&delegator);
-        kv.process(delegator.clone(), 1);
+        kv.process_at(delegator.clone(), 1);
         let dip = Incept {
             keys: vec![verkey(&c0)],
             next: vec![commit(&c1)],
@@ -290,11 +291,11 @@ fn delegation_needs_the_delegators_anchor_and_respects_dnd() {
         let cpre = dip.prefix().unwrap().clone();
         let mut dip_signed = signed(dip.clone(), &[&c0]);
         // Before the delegator anchors it: escrow — unless the delegator refuses to delegate.
-        let early = kv.process(dip_signed.clone(), 2);
+        let early = kv.process_at(dip_signed.clone(), 2);
         if dnd {
             assert!(matches!(early, Outcome::Rejected(_)), "{early:?}");
         } else {
-            assert_eq!(early, Outcome::Escrowed(EscrowKind::Delegation));
+            assert_eq!(early.escrow_kind(), Some(EscrowKind::Delegation));
         }
         let anchor = Interact {
             prefix: dpre.clone(),
@@ -306,12 +307,12 @@ fn delegation_needs_the_delegators_anchor_and_respects_dnd() {
         .build()
         .unwrap();
         dip_signed.attachments.source_seals.push((1, anchor.said().clone()));
-        let outcome = kv.process(signed(anchor, &[&d0]), 3);
+        let outcome = kv.process_at(signed(anchor, &[&d0]), 3);
         assert_eq!(outcome, Outcome::Accepted);
         let state = kv.state(&cpre.qb64());
         if dnd {
             assert!(state.is_none(), "a DND delegator cannot delegate");
-            assert!(matches!(kv.process(dip_signed, 4), Outcome::Rejected(_)));
+            assert!(matches!(kv.process_at(dip_signed, 4), Outcome::Rejected(_)));
         } else {
             // The escrowed dip was accepted when the anchor arrived.
             assert_eq!(state.unwrap().delegator.as_ref(), Some(&dpre));
@@ -335,7 +336,7 @@ fn reserve_rotation_with_big_signature_codes() {
     .unwrap();
     let pre = m.prefix().unwrap().clone();
     let mut kv = crate::kevery(Config::default());
-    kv.process(signed(m.clone(), &[&k0]), 1);
+    kv.process_at(signed(m.clone(), &[&k0]), 1);
     let mut r = Rotate::new(
         pre.clone(),
         1,
@@ -353,7 +354,7 @@ fn reserve_rotation_with_big_signature_codes() {
     assert_eq!(sigs[0].code(), dkms_cesr::IndexerCode::Ed25519BigSig);
     let sm =
         SignedMessage { message: rm, attachments: Attachments { controller_sigs: sigs, ..Attachments::default() } };
-    assert_eq!(kv.process(sm, 2), Outcome::Accepted);
+    assert_eq!(kv.process_at(sm, 2), Outcome::Accepted);
     assert_eq!(kv.state(&pre.qb64()).unwrap().keys.len(), 3);
 }
 
@@ -364,7 +365,7 @@ fn a_delegated_rotation_waits_for_its_approval_then_applies() {
     let mut kv = crate::kevery(Config::default());
     let delegator = icp(&d0, &d1, vec![]);
     let dpre = pre_of(&delegator);
-    kv.process(delegator.clone(), 1);
+    kv.process_at(delegator.clone(), 1);
     let dip =
         Incept { keys: vec![verkey(&c0)], next: vec![commit(&c1)], delegator: Some(dpre.clone()), ..Incept::default() }
             .build()
@@ -379,12 +380,12 @@ fn a_delegated_rotation_waits_for_its_approval_then_applies() {
     }
     .build()
     .unwrap();
-    kv.process(signed(a1.clone(), &[&d0]), 2);
-    assert_eq!(kv.process(signed(dip.clone(), &[&c0]), 3), Outcome::Accepted);
+    kv.process_at(signed(a1.clone(), &[&d0]), 2);
+    assert_eq!(kv.process_at(signed(dip.clone(), &[&c0]), 3), Outcome::Accepted);
     let mut r = Rotate::new(cpre.clone(), 1, dip.said().clone(), vec![verkey(&c1)], vec![commit(&c2)]);
     r.delegated = true;
     let drt = r.build().unwrap();
-    assert_eq!(kv.process(signed(drt.clone(), &[&c1]), 4), Outcome::Escrowed(EscrowKind::Delegation));
+    assert_eq!(kv.process_at(signed(drt.clone(), &[&c1]), 4).escrow_kind(), Some(EscrowKind::Delegation));
     let a2 = Interact {
         prefix: dpre,
         sn: 2,
@@ -395,7 +396,7 @@ fn a_delegated_rotation_waits_for_its_approval_then_applies() {
     .build()
     .unwrap();
     // The approval unblocks the escrowed drt without it being sent again.
-    assert_eq!(kv.process(signed(a2, &[&d0]), 5), Outcome::Accepted);
+    assert_eq!(kv.process_at(signed(a2, &[&d0]), 5), Outcome::Accepted);
     assert_eq!(kv.state(&cpre.qb64()).unwrap().sn, 1);
     assert!(kv.escrowed().is_empty());
 }

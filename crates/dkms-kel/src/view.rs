@@ -1,0 +1,234 @@
+//! What the rules read: key states and accepted events, looked up in one place — memory
+//! (the uncommitted group), the group being written in the background, then the store.
+//!
+//! [`View`] is read-only. The engine ([`crate::Kevery`]) owns a [`Memory`] and the store and
+//! lends both out as a `View` to the rules; only the engine changes them.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use dkms_cesr::{Indexer, Matter};
+use dkms_crypto::Verfer;
+use dkms_event::message::{Body, Message};
+use dkms_event::primitives::{Digest, Prefix, Verkey};
+use dkms_event::signed::TransSigGroup;
+use dkms_store::{AttachmentKind, Store};
+
+use crate::error::{Error, Result};
+use crate::escrow::Escrows;
+use crate::journal;
+use crate::state::{KeyState, witness_verfers};
+
+/// An accepted event with what was verified for it.
+#[derive(Clone, Debug)]
+pub struct Logged {
+    /// The event body.
+    pub message: Message,
+    /// Valid controller signatures.
+    pub sigs: Vec<Indexer>,
+    /// Valid witness signatures.
+    pub wigs: Vec<Indexer>,
+    /// Valid non-transferable receipts from non-witnesses.
+    pub receipts: Vec<(Verkey, Matter)>,
+    /// Valid transferable receipts (validators' signatures pinned to their establishment events).
+    pub trans_receipts: Vec<TransSigGroup>,
+    /// First-seen ordinal.
+    pub first_seen: u64,
+    /// First-seen time, microseconds since the Unix epoch.
+    pub first_seen_at: u64,
+    /// Source seal of the delegating event (`-G`: its sequence number and SAID), when delegated.
+    pub source: Option<(u128, Digest)>,
+    pub(crate) witnesses: Arc<[Prefix]>,
+    pub(crate) witness_verfers: Arc<[Verfer]>,
+}
+
+impl Logged {
+    /// The witnesses in force for this event (after its own cuts and adds).
+    #[must_use]
+    pub fn witnesses(&self) -> &[Prefix] {
+        &self.witnesses
+    }
+}
+
+/// A KEL's index. Without a store it is the whole KEL; with a store it holds only what
+/// was accepted since the last commit (the store has the rest).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Kel {
+    /// Accepted events in first-seen order (superseded ones included).
+    pub(crate) log: Vec<Digest>,
+    /// The authoritative event at each sequence number.
+    pub(crate) at: BTreeMap<u128, Digest>,
+}
+
+/// Events and KEL indexes of one commit group.
+#[derive(Debug, Default)]
+pub(crate) struct Group {
+    pub(crate) events: HashMap<String, Arc<Logged>>,
+    pub(crate) kels: HashMap<String, Kel>,
+}
+
+impl Group {
+    /// Puts `older` (a group whose write failed) back before this one.
+    pub(crate) fn prepend(&mut self, older: Group) {
+        for (k, v) in older.events {
+            self.events.entry(k).or_insert(v);
+        }
+        for (prefix, old) in older.kels {
+            let cur = self.kels.entry(prefix).or_default();
+            let mut log = old.log;
+            log.append(&mut cur.log);
+            cur.log = log;
+            for (sn, d) in old.at {
+                cur.at.entry(sn).or_insert(d);
+            }
+        }
+    }
+}
+
+/// What the engine holds in memory: every key state, the uncommitted group and the group
+/// being written.
+#[derive(Debug, Default)]
+pub(crate) struct Memory {
+    pub(crate) states: HashMap<String, KeyState>,
+    pub(crate) current: Group,
+    pub(crate) inflight: Group,
+}
+
+/// A read-only view over memory and the store.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a> {
+    pub(crate) mem: &'a Memory,
+    pub(crate) store: Option<&'a dyn Store>,
+    pub(crate) escrows: &'a Escrows,
+    pub(crate) local: &'a [Prefix],
+}
+
+pub(crate) fn store_err(e: dkms_store::Error) -> Error {
+    Error::from(e)
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn state(&self, prefix: &str) -> Option<&'a KeyState> {
+        self.mem.states.get(prefix)
+    }
+
+    pub(crate) fn is_local(&self, prefix: &Prefix) -> bool {
+        self.local.contains(prefix)
+    }
+
+    /// The authoritative event at `(prefix, sn)`: from memory, else (with a store) from the
+    /// store, up to the key state's sequence number (later store entries are superseded).
+    pub(crate) fn at(&self, prefix: &str, sn: u128) -> Result<Option<Digest>> {
+        if let Some(d) = self.mem.current.kels.get(prefix).and_then(|k| k.at.get(&sn)) {
+            return Ok(Some(d.clone()));
+        }
+        let (Some(store), Some(state)) = (self.store, self.state(prefix)) else { return Ok(None) };
+        if sn > state.sn {
+            return Ok(None);
+        }
+        if let Some(d) = self.mem.inflight.kels.get(prefix).and_then(|k| k.at.get(&sn)) {
+            return Ok(Some(d.clone()));
+        }
+        let r = store.read().map_err(store_err)?;
+        match r.kel_entry(prefix, sn).map_err(store_err)? {
+            Some(e) => Ok(Some(journal::digest(&e.said)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn in_memory(&self, said: &str) -> Option<&'a Arc<Logged>> {
+        self.mem.current.events.get(said).or_else(|| self.mem.inflight.events.get(said))
+    }
+
+    /// An accepted event's message only (no attachments, no witness list).
+    pub(crate) fn message(&self, said: &Digest) -> Result<Option<Message>> {
+        if let Some(l) = self.in_memory(said.as_str()) {
+            return Ok(Some(l.message.clone()));
+        }
+        let Some(store) = self.store else { return Ok(None) };
+        let r = store.read().map_err(store_err)?;
+        match r.event(said.as_str()).map_err(store_err)? {
+            Some(raw) => Ok(Some(Message::parse(&raw)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// An accepted event: from memory, else (with a store) read back with its attachments.
+    pub(crate) fn logged(&self, said: &Digest) -> Result<Option<Cow<'a, Logged>>> {
+        if let Some(l) = self.in_memory(said.as_str()) {
+            return Ok(Some(Cow::Borrowed(&**l)));
+        }
+        let Some(store) = self.store else { return Ok(None) };
+        let r = store.read().map_err(store_err)?;
+        let Some(raw) = r.event(said.as_str()).map_err(store_err)? else { return Ok(None) };
+        let message = Message::parse(&raw)?;
+        let mut records = journal::Records::default();
+        for kind in AttachmentKind::ALL {
+            records.set(kind, r.attachments(kind, said.as_str()).map_err(store_err)?);
+        }
+        let prefix = message.prefix().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let sn = message.sn().unwrap_or(0);
+        // First-seen data: the entry of the first-seen log that names this event.
+        let (mut first_seen, mut first_seen_at) = (0, 0);
+        if let Some(e) = r.kel_entry(&prefix, sn).map_err(store_err)?.filter(|e| e.said == said.as_str()) {
+            (first_seen, first_seen_at) = (e.ordinal, e.first_seen_micros);
+        } else if let Some(e) =
+            r.first_seen(&prefix, 0).map_err(store_err)?.into_iter().find(|e| e.said == said.as_str())
+        {
+            (first_seen, first_seen_at) = (e.ordinal, e.first_seen_micros);
+        }
+        drop(r);
+        let witnesses = self.witnesses_for(&message)?;
+        let witness_verfers = witness_verfers(&witnesses);
+        let (sigs, wigs, receipts, trans_receipts, source) = records.decode()?;
+        Ok(Some(Cow::Owned(Logged {
+            message,
+            sigs,
+            wigs,
+            receipts,
+            trans_receipts,
+            first_seen,
+            first_seen_at,
+            source,
+            witnesses: witnesses.into(),
+            witness_verfers,
+        })))
+    }
+
+    /// The witness list in force for an event: the chain's list before it, then its own
+    /// cuts and adds (an inception sets the list).
+    pub(crate) fn witnesses_for(&self, message: &Message) -> Result<Vec<Prefix>> {
+        let prefix = message.prefix().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let sn = message.sn().unwrap_or(0);
+        if let Some(state) = self.state(&prefix)
+            && (sn > state.last_est.sn || (sn == state.last_est.sn && *message.said() == state.last_est.said))
+        {
+            // Events after the latest establishment event live under the current list.
+            return Ok(state.witnesses.clone());
+        }
+        let mut list: Vec<Prefix> = Vec::new();
+        let mut s = 0u128;
+        while s < sn {
+            let Some(d) = self.at(&prefix, s)? else { break };
+            let Some(m) = self.message(&d)? else { break };
+            apply_witness_changes(&mut list, &m);
+            s += 1;
+        }
+        apply_witness_changes(&mut list, message);
+        Ok(list)
+    }
+}
+
+/// Applies an establishment event's witness changes to `list` (an inception sets it). Only
+/// for events already accepted, whose changes were checked when they were.
+fn apply_witness_changes(list: &mut Vec<Prefix>, message: &Message) {
+    match message.body() {
+        Body::Inception(b) => list.clone_from(&b.witnesses),
+        Body::Rotation(b) => {
+            list.retain(|w| !b.cuts.contains(w));
+            list.extend(b.adds.iter().cloned());
+        }
+        _ => {}
+    }
+}
