@@ -49,6 +49,7 @@ pub use dkms_store as store;
 pub mod controller;
 mod error;
 pub mod keystore;
+mod prepared;
 mod verify;
 
 /// Entry points for the fuzz targets in `fuzz/` (hidden; not a stable API).
@@ -70,6 +71,6 @@ pub use controller::{
     Controller, EventSummary, ExternalIncept, ExternalRotate, Identifier, InceptOptions, Prepared, RotateOptions,
     Status, Verified, chain, next_digest, verify_with_state,
 };
-pub use error::{Error, Result};
+pub use error::{Error, Refusal, Result};
 pub use keystore::{KdfParams, Keystore};
 pub use verify::{StreamVerdict, signatures_from_cesr, signatures_to_cesr, verify_stream, verify_stream_with_progress};
