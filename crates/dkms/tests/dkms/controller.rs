@@ -206,7 +206,12 @@ fn import_reports_offsets_and_keeps_going() {
 fn bad_options_are_refused_before_anything_is_stored() {
     let mut c = memory_controller("badopts");
     let e = c.incept("x", InceptOptions { key_count: 2, kt: Some(Threshold::numeric(3)), ..Default::default() });
-    assert!(matches!(e, Err(Error::Event(_))), "{e:?}");
+    // As `Controller::incept` documents: the event builder's error, naming the field.
+    assert!(matches!(&e, Err(Error::Event(dkms::event::Error::Field { field, .. })) if field == "kt"), "{e:?}");
+    let e = c.incept("x", InceptOptions { toad: Some(2), ..Default::default() });
+    assert!(matches!(&e, Err(Error::Event(dkms::event::Error::Field { field, .. })) if field == "bt"), "{e:?}");
+    let e = c.incept("x", InceptOptions { key_count: 0, ..Default::default() });
+    assert!(matches!(e, Err(Error::Invalid { what: "key count", .. })), "{e:?}");
     assert!(c.identifiers().unwrap().is_empty());
     assert!(matches!(c.incept("", InceptOptions::default()), Err(Error::InvalidAlias { .. })));
     c.incept("x", InceptOptions { next_count: Some(0), ..Default::default() }).unwrap();
