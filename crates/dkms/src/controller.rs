@@ -407,7 +407,8 @@ impl Controller {
     /// A controller over any store, with or without a keystore.
     ///
     /// # Errors
-    /// [`Error::Kel`] when the store cannot be loaded, [`Error::Tampered`] for a damaged record.
+    /// [`Error::Kel`] when the store cannot be loaded, [`Error::Tampered`] for a damaged record,
+    /// [`Error::BadRecord`] for a record whose prefix does not parse, [`Error::Io`].
     pub fn with_store(store: Arc<dyn Store>, keystore: Option<Keystore>) -> Result<Self> {
         let mut local = Vec::new();
         if let Some(ks) = &keystore {
@@ -416,7 +417,11 @@ impl Controller {
                     && let Some(rec) = Self::read_record(ks, alias)?
                     && !rec.prefix.is_empty()
                 {
-                    local.push(Prefix::parse(&rec.prefix, "prefix")?);
+                    let prefix = Prefix::parse(&rec.prefix, "prefix").map_err(|_| Error::BadRecord {
+                        alias: alias.to_owned(),
+                        reason: "its prefix does not parse",
+                    })?;
+                    local.push(prefix);
                 }
             }
         }
@@ -779,8 +784,8 @@ impl Controller {
     /// [`Controller::finalize`].
     ///
     /// # Errors
-    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::NotAccepted`] (e.g. for an
-    /// establishment-only identifier).
+    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::Locked`], [`Error::NotAccepted`]
+    /// (e.g. for an establishment-only identifier).
     pub fn interact(&mut self, alias: &str, anchors: Vec<Anchor>) -> Result<EventSummary> {
         let signers = self.signers(alias)?;
         let mut prepared = self.prepare_interact(alias, anchors)?;
@@ -841,7 +846,7 @@ impl Controller {
     /// signatures `-B`, source seal `-G`, receipts `-C`).
     ///
     /// # Errors
-    /// As [`Controller::resolve`].
+    /// As [`Controller::resolve`]; [`Error::Kel`] when the store cannot be read.
     pub fn export(&self, alias_or_prefix: &str) -> Result<Vec<u8>> {
         self.export_in(alias_or_prefix, Domain::Text)
     }
@@ -849,7 +854,7 @@ impl Controller {
     /// As [`Controller::export`], attachments in `domain`.
     ///
     /// # Errors
-    /// As [`Controller::resolve`].
+    /// As [`Controller::export`].
     pub fn export_in(&self, alias_or_prefix: &str, domain: Domain) -> Result<Vec<u8>> {
         let prefix = self.resolve(alias_or_prefix)?;
         let mut out = Vec::new();
@@ -966,7 +971,8 @@ impl Controller {
     /// Prepares an interaction of any identifier of this keystore (its keys here or elsewhere).
     ///
     /// # Errors
-    /// [`Error::UnknownAlias`], [`Error::Locked`], builder errors.
+    /// [`Error::UnknownAlias`], [`Error::UnknownIdentifier`] while its inception is not
+    /// accepted, [`Error::Locked`], [`Error::Event`] from the builder.
     pub fn prepare_interact(&self, alias: &str, anchors: Vec<Anchor>) -> Result<Prepared> {
         let rec = self.record(alias)?;
         let state = self.current_state(&rec)?;
@@ -1108,7 +1114,7 @@ impl Controller {
 /// The authoritative chain of a KEL, inception first (superseded events left out).
 ///
 /// # Errors
-/// [`Error::UnknownIdentifier`].
+/// [`Error::UnknownIdentifier`], [`Error::Kel`] when the store cannot be read.
 pub fn chain(kevery: &Kevery, prefix: &str) -> Result<Vec<Logged>> {
     if kevery.state(prefix).is_none() {
         return Err(Error::UnknownIdentifier { prefix: prefix.to_owned() });

@@ -52,9 +52,13 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// Argon2id or the random generator failed.
-    #[error("key derivation failed: {0}")]
-    Kdf(String),
+    /// Argon2id, the random generator or the cipher failed (the third-party error is not
+    /// passed on; this names the step).
+    #[error("keystore cryptography failed: {step}")]
+    Kdf {
+        /// The step that failed (`random generator`, `Argon2id`, `encryption`, …).
+        step: &'static str,
+    },
     /// No identifier with this alias.
     #[error("unknown alias {alias:?}")]
     UnknownAlias {
@@ -209,7 +213,7 @@ impl Error {
             Error::KeystoreExists { .. } => "keystore_exists",
             Error::BadHeader { .. } => "bad_header",
             Error::Io { .. } => "io",
-            Error::Kdf(_) => "kdf",
+            Error::Kdf { .. } => "kdf",
             Error::UnknownAlias { .. } => "unknown_alias",
             Error::AliasExists { .. } => "alias_exists",
             Error::InvalidAlias { .. } => "invalid_alias",
