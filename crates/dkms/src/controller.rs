@@ -682,7 +682,8 @@ impl Controller {
                 outcome = Outcome::Accepted;
             }
         }
-        let refused = |reason| Error::NotAccepted { ilk: ilk.as_str(), prefix: prefix.qb64(), sn, reason };
+        let refused =
+            |reason| Error::NotAccepted { ilk: ilk.as_str(), prefix: prefix.qb64(), sn, reason: Box::new(reason) };
         let status = match outcome {
             Outcome::Accepted => Status::Accepted,
             Outcome::Escrowed(k @ (EscrowKind::Delegation | EscrowKind::PartiallySigned)) => Status::Escrowed(k),

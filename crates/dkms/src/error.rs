@@ -117,9 +117,9 @@ pub enum Error {
         prefix: String,
         /// Sequence number of the event.
         sn: u128,
-        /// What the validator did with it.
+        /// What the validator did with it (boxed: it carries the validator's error).
         #[source]
-        reason: Refusal,
+        reason: Box<Refusal>,
     },
     /// A signer's key is not one of the keys that sign this event (or these data).
     #[error("key {key} is not a signing key of {prefix} here")]

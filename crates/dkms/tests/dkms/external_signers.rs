@@ -241,7 +241,7 @@ fn a_failing_signer_is_a_typed_error_and_nothing_is_stored() {
     // Finalizing it unsigned is refused by the validator, and the alias stays free.
     let e = c.finalize(icp);
     assert!(
-        matches!(&e, Err(Error::NotAccepted { reason: Refusal::Rejected(dkms::kel::Error::Unsigned { .. }), .. })),
+        matches!(&e, Err(Error::NotAccepted { reason, .. }) if matches!(**reason, Refusal::Rejected(dkms::kel::Error::Unsigned { .. }))),
         "{e:?}"
     );
     assert!(c.identifiers().unwrap().is_empty());
