@@ -35,10 +35,12 @@ use dkms_store::Store;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::keystore::Keystore;
 #[cfg(feature = "redb")]
 use crate::keystore::{KdfParams, create_private_dir};
+pub use crate::prepared::Prepared;
+use crate::prepared::{Change, sign_at};
 
 /// The keystore directory inside a home directory.
 pub const KEYSTORE_DIR: &str = "keystore";
@@ -177,52 +179,6 @@ pub struct Verified {
     pub indices: Vec<u32>,
 }
 
-/// An event prepared for signing elsewhere (HSM, KMS, another device): sign
-/// [`Prepared::body`] with the keys at their indices, then [`Controller::finalize`].
-#[derive(Clone, Debug)]
-pub struct Prepared {
-    alias: String,
-    message: Message,
-}
-
-impl Prepared {
-    /// Rebuilds a prepared event from its body (e.g. after a round trip to a signer).
-    ///
-    /// # Errors
-    /// [`Error::Event`] when the body is not a valid key event.
-    pub fn from_body(alias: &str, body: &[u8]) -> Result<Self> {
-        let message = Message::parse(body)?;
-        if !message.ilk().is_key_event() {
-            return Err(Error::invalid("prepared body", format!("{} is not a key event", message.ilk().as_str())));
-        }
-        Ok(Self { alias: alias.to_owned(), message })
-    }
-
-    /// The exact bytes to sign.
-    #[must_use]
-    pub fn body(&self) -> &[u8] {
-        self.message.raw()
-    }
-
-    /// The event's SAID.
-    #[must_use]
-    pub fn said(&self) -> String {
-        self.message.said().qb64()
-    }
-
-    /// The identifier.
-    #[must_use]
-    pub fn prefix(&self) -> String {
-        self.message.prefix().map(Prefix::qb64).unwrap_or_default()
-    }
-
-    /// The alias it is for.
-    #[must_use]
-    pub fn alias(&self) -> &str {
-        &self.alias
-    }
-}
-
 /// Keys and thresholds for an externally signed inception.
 #[derive(Clone, Debug, Default)]
 pub struct ExternalIncept {
@@ -277,7 +233,7 @@ pub fn next_digest(key: &Verkey) -> Result<Digest> {
 
 /// The keystore record of one identifier. Seeds and salt are wiped on drop.
 #[derive(Serialize, Deserialize, Default)]
-struct Record {
+pub(crate) struct Record {
     alias: String,
     prefix: String,
     algorithm: String,
@@ -349,20 +305,9 @@ fn verkey_of(s: &SoftSigner) -> Result<Verkey> {
     Ok(Verkey::new(s.verfer().matter().clone())?)
 }
 
-fn usize_u32(i: usize) -> Result<u32> {
-    u32::try_from(i).map_err(|_| Error::invalid("key count", "too many keys"))
-}
-
-/// Signs `raw` with every signer at its index; `rotation` adds the ondex of the prior next key.
-fn sign_all(raw: &[u8], signers: &[SoftSigner], rotation: bool) -> Result<Vec<Indexer>> {
-    signers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let i = usize_u32(i)?;
-            Ok(s.sign_indexed(raw, i, false, rotation.then_some(i))?)
-        })
-        .collect()
+/// The signers as trait objects, for [`Prepared::sign`].
+fn as_dyn(signers: &[SoftSigner]) -> Vec<&dyn Signer> {
+    signers.iter().map(|s| s as &dyn Signer).collect()
 }
 
 /// The controller: a keystore (optional, for identifiers it signs for) and a validator over a store.
@@ -462,7 +407,8 @@ impl Controller {
     /// A controller over any store, with or without a keystore.
     ///
     /// # Errors
-    /// [`Error::Kel`] when the store cannot be loaded, [`Error::Tampered`] for a damaged record.
+    /// [`Error::Kel`] when the store cannot be loaded, [`Error::Tampered`] for a damaged record,
+    /// [`Error::BadRecord`] for a record whose prefix does not parse, [`Error::Io`].
     pub fn with_store(store: Arc<dyn Store>, keystore: Option<Keystore>) -> Result<Self> {
         let mut local = Vec::new();
         if let Some(ks) = &keystore {
@@ -471,7 +417,11 @@ impl Controller {
                     && let Some(rec) = Self::read_record(ks, alias)?
                     && !rec.prefix.is_empty()
                 {
-                    local.push(Prefix::parse(&rec.prefix, "prefix")?);
+                    let prefix = Prefix::parse(&rec.prefix, "prefix").map_err(|_| Error::BadRecord {
+                        alias: alias.to_owned(),
+                        reason: "its prefix does not parse",
+                    })?;
+                    local.push(prefix);
                 }
             }
         }
@@ -511,7 +461,7 @@ impl Controller {
     }
 
     fn write_record(&self, rec: &Record) -> Result<()> {
-        let err = |e: serde_json::Error| Error::invalid("record", format!("cannot serialize: {e}"));
+        let err = |_| Error::BadRecord { alias: rec.alias.clone(), reason: "cannot be serialized" };
         // The JSON holds seeds and the salt. A growing `Vec` would free unwiped copies of it as
         // it reallocates, so it is serialized twice: once to learn its size, once into a wiping
         // buffer of exactly that size.
@@ -626,13 +576,24 @@ impl Controller {
         self.kevery.state(&prefix).ok_or(Error::UnknownIdentifier { prefix })
     }
 
-    /// Makes a new identifier under `alias`.
+    /// Makes a new identifier under `alias`, its keys made and kept by the keystore: a thin
+    /// wrapper over the prepare / [`Prepared::sign`] / [`Controller::finalize`] path, signed by
+    /// the keystore's software signers.
     ///
     /// # Errors
-    /// [`Error::AliasExists`], [`Error::InvalidAlias`], [`Error::Invalid`] for options the
-    /// builder refuses (thresholds that cannot be met, toad out of range, …),
-    /// [`Error::NotAccepted`], [`Error::Locked`], keystore errors.
+    /// [`Error::AliasExists`], [`Error::InvalidAlias`], [`Error::Invalid`] for a key count of
+    /// zero, [`Error::Event`] for options the event builder refuses (a threshold the keys
+    /// cannot meet, a toad out of range, …), [`Error::NotAccepted`], [`Error::Locked`],
+    /// keystore errors. On any error the alias stays free.
     pub fn incept(&mut self, alias: &str, opts: InceptOptions) -> Result<EventSummary> {
+        let (mut prepared, signers) = self.prepare_keystore_incept(alias, &opts)?;
+        prepared.sign(&as_dyn(&signers))?;
+        drop(signers);
+        self.finalize(prepared)
+    }
+
+    /// The unsigned inception of a keystore identifier, with the signers of its keys.
+    fn prepare_keystore_incept(&self, alias: &str, opts: &InceptOptions) -> Result<(Prepared, Vec<SoftSigner>)> {
         check_alias(alias)?;
         let ks = self.keystore()?;
         if Self::read_record(ks, alias)?.is_some() {
@@ -658,7 +619,7 @@ impl Controller {
         let next_digests = next.iter().map(|s| next_digest(&verkey_of(s)?)).collect::<Result<Vec<_>>>()?;
         let nt = opts.nt.clone().or_else(|| if next_count == opts.key_count { opts.kt.clone() } else { None });
         let message = Incept {
-            keys,
+            keys: keys.clone(),
             kt: opts.kt.clone(),
             next: next_digests,
             nt,
@@ -675,19 +636,21 @@ impl Controller {
         rec.prefix = prefix.qb64();
         rec.current = seeds_of(&current)?;
         rec.next = seeds_of(&next)?;
-        // Keys are stored before the event exists anywhere, so they are never lost.
-        self.write_record(&rec)?;
-        let sigs = sign_all(message.raw(), &current, false)?;
-        match self.apply(alias, message, sigs, opts.delegator.as_ref()) {
-            Ok(s) => Ok(s),
-            Err(e) => {
-                let _ = self.keystore()?.delete(&format!("{RECORD_PREFIX}{alias}"));
-                Err(e)
-            }
-        }
+        let prepared = Prepared {
+            alias: alias.to_owned(),
+            message,
+            keys,
+            prior_next: None,
+            delegator: opts.delegator.clone(),
+            change: Change::NewKeystore(Box::new(rec)),
+            sigs: Vec::new(),
+        };
+        Ok((prepared, current))
     }
 
     /// Processes one of our own events; asks a local delegator to approve it if needed.
+    /// Events waiting for a delegator's approval or for more signatures are reported as
+    /// [`Status::Escrowed`]; every other outcome but acceptance is an error.
     fn apply(
         &mut self,
         alias: &str,
@@ -719,26 +682,16 @@ impl Controller {
                 outcome = Outcome::Accepted;
             }
         }
+        let refused =
+            |reason| Error::NotAccepted { ilk: ilk.as_str(), prefix: prefix.qb64(), sn, reason: Box::new(reason) };
         let status = match outcome {
             Outcome::Accepted => Status::Accepted,
-            Outcome::Escrowed(k @ EscrowKind::Delegation) => Status::Escrowed(k),
-            Outcome::Escrowed(k) => {
-                return Err(Error::NotAccepted {
-                    ilk: ilk.as_str(),
-                    prefix: prefix.qb64(),
-                    reason: format!("held in the {} escrow", k.as_str()),
-                });
-            }
-            Outcome::Rejected(e) => {
-                return Err(Error::NotAccepted { ilk: ilk.as_str(), prefix: prefix.qb64(), reason: e.to_string() });
-            }
-            other => {
-                return Err(Error::NotAccepted {
-                    ilk: ilk.as_str(),
-                    prefix: prefix.qb64(),
-                    reason: format!("{other:?}"),
-                });
-            }
+            Outcome::Escrowed(k @ (EscrowKind::Delegation | EscrowKind::PartiallySigned)) => Status::Escrowed(k),
+            Outcome::Escrowed(k) => return Err(refused(Refusal::Escrowed(k))),
+            Outcome::Rejected(e) => return Err(refused(Refusal::Rejected(e))),
+            Outcome::Duplicate => return Err(refused(Refusal::Duplicate)),
+            Outcome::Ignored => return Err(refused(Refusal::Ignored)),
+            _ => return Err(refused(Refusal::Unknown)),
         };
         Ok(EventSummary { alias: alias.to_owned(), prefix: prefix.qb64(), ilk, sn, said: said.qb64(), status })
     }
@@ -762,13 +715,25 @@ impl Controller {
         self.kevery.state(&rec.prefix).cloned().ok_or_else(|| Error::UnknownIdentifier { prefix: rec.prefix.clone() })
     }
 
-    /// Rotates `alias` to its pre-rotated next keys and commits to new next keys.
+    /// Rotates `alias` to its pre-rotated next keys and commits to new next keys, all kept
+    /// by the keystore: a thin wrapper over the prepare / sign / finalize path. The new next
+    /// seeds are stored beside the old ones before the event is processed and promoted once
+    /// it is accepted.
     ///
     /// # Errors
     /// [`Error::UnknownAlias`], [`Error::External`], [`Error::NotTransferable`],
-    /// [`Error::NotAccepted`], builder and keystore errors.
+    /// [`Error::BadRecord`], [`Error::NotAccepted`], [`Error::Event`] for options the builder
+    /// refuses, keystore errors.
     pub fn rotate(&mut self, alias: &str, opts: RotateOptions) -> Result<EventSummary> {
-        let mut rec = self.record(alias)?;
+        let (mut prepared, signers) = self.prepare_keystore_rotate(alias, &opts)?;
+        prepared.sign(&as_dyn(&signers))?;
+        drop(signers);
+        self.finalize(prepared)
+    }
+
+    /// The unsigned rotation of a keystore identifier, with the signers of its new keys.
+    fn prepare_keystore_rotate(&self, alias: &str, opts: &RotateOptions) -> Result<(Prepared, Vec<SoftSigner>)> {
+        let rec = self.record(alias)?;
         if rec.external {
             return Err(Error::External { alias: alias.to_owned() });
         }
@@ -777,7 +742,7 @@ impl Controller {
             return Err(Error::NotTransferable { prefix: rec.prefix.clone() });
         }
         let algorithm = algorithm_from_name(&rec.algorithm)
-            .ok_or_else(|| Error::invalid("record", format!("unknown algorithm {}", rec.algorithm)))?;
+            .ok_or_else(|| Error::BadRecord { alias: alias.to_owned(), reason: "unknown algorithm" })?;
         let new_current = signers_of(&rec.next)?;
         let next_count = opts.next_count.unwrap_or(new_current.len());
         let kidx = rec.kidx.saturating_add(rec.current.len() as u64).saturating_add(new_current.len() as u64);
@@ -787,12 +752,12 @@ impl Controller {
             .nt
             .clone()
             .unwrap_or_else(|| if next_count == new_current.len() { kt.clone() } else { default_nt(next_count) });
-        let prefix = state.prefix.clone();
+        let keys = new_current.iter().map(verkey_of).collect::<Result<Vec<_>>>()?;
         let mut rot = Rotate::new(
-            prefix.clone(),
+            state.prefix.clone(),
             state.sn.saturating_add(1),
             state.said.clone(),
-            new_current.iter().map(verkey_of).collect::<Result<Vec<_>>>()?,
+            keys.clone(),
             new_next.iter().map(|s| next_digest(&verkey_of(s)?)).collect::<Result<Vec<_>>>()?,
         );
         rot.kt = Some(kt);
@@ -803,60 +768,68 @@ impl Controller {
         rot.toad = opts.toad;
         rot.anchors = opts.anchors.clone();
         rot.delegated = state.delegator.is_some();
-        let message = rot.build()?;
-        // Store the new next seeds before the rotation exists anywhere.
-        rec.pending_next = Some(seeds_of(&new_next)?);
-        self.write_record(&rec)?;
-        let sigs = sign_all(message.raw(), &new_current, true)?;
-        let res = self.apply(alias, message, sigs, state.delegator.as_ref());
-        match &res {
-            Ok(s) if s.status == Status::Accepted => {
-                let rec = Self::promote(rec);
-                self.write_record(&rec)?;
-            }
-            Ok(_) => {} // escrowed: promoted when it is accepted (see `record`)
-            Err(_) => {
-                rec.pending_next = None;
-                self.write_record(&rec)?;
-            }
-        }
-        res
+        let prepared = Prepared {
+            alias: alias.to_owned(),
+            message: rot.build()?,
+            keys,
+            prior_next: Some(state.next.clone()),
+            delegator: state.delegator.clone(),
+            change: Change::Rotate(Zeroizing::new(seeds_of(&new_next)?)),
+            sigs: Vec::new(),
+        };
+        Ok((prepared, new_current))
     }
 
-    /// Adds an interaction event anchoring `anchors` (seals or other data).
+    /// Adds an interaction event anchoring `anchors` (seals or other data), signed by the
+    /// keystore: a thin wrapper over [`Controller::prepare_interact`], [`Prepared::sign`] and
+    /// [`Controller::finalize`].
     ///
     /// # Errors
-    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::NotAccepted`] (e.g. for an
-    /// establishment-only identifier).
+    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::Locked`], [`Error::NotAccepted`]
+    /// (e.g. for an establishment-only identifier).
     pub fn interact(&mut self, alias: &str, anchors: Vec<Anchor>) -> Result<EventSummary> {
-        let rec = self.record(alias)?;
-        if rec.external {
-            return Err(Error::External { alias: alias.to_owned() });
-        }
-        let state = self.current_state(&rec)?;
-        let message = Interact {
-            prefix: state.prefix.clone(),
-            sn: state.sn.saturating_add(1),
-            prior: state.said.clone(),
-            anchors,
-            kind: None,
-        }
-        .build()?;
-        let signers = signers_of(&rec.current)?;
-        let sigs = sign_all(message.raw(), &signers, false)?;
-        self.apply(alias, message, sigs, None)
+        let signers = self.signers(alias)?;
+        let mut prepared = self.prepare_interact(alias, anchors)?;
+        prepared.sign(&as_dyn(&signers))?;
+        drop(signers);
+        self.finalize(prepared)
     }
 
-    /// Signs `data` with every current key of `alias`: indexed signatures, index = key position.
+    /// The software signers of the current keys of a keystore identifier, in key order
+    /// (their seeds are wiped when they are dropped). With [`Prepared::sign`] and
+    /// [`Controller::sign_with`] they sign beside signers held elsewhere.
     ///
     /// # Errors
-    /// [`Error::UnknownAlias`], [`Error::External`], crypto errors.
-    pub fn sign(&self, alias: &str, data: &[u8]) -> Result<Vec<Indexer>> {
+    /// [`Error::UnknownAlias`], [`Error::External`] for an identifier whose keys live
+    /// elsewhere, [`Error::Locked`], keystore errors.
+    pub fn signers(&self, alias: &str) -> Result<Vec<SoftSigner>> {
         let rec = self.record(alias)?;
         if rec.external {
             return Err(Error::External { alias: alias.to_owned() });
         }
-        sign_all(data, &signers_of(&rec.current)?, false)
+        signers_of(&rec.current)
+    }
+
+    /// Signs `data` with every current key of `alias`: indexed signatures, index = key
+    /// position. As [`Controller::sign_with`] with the keystore's signers.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlias`], [`Error::External`], [`Error::Locked`], crypto errors.
+    pub fn sign(&self, alias: &str, data: &[u8]) -> Result<Vec<Indexer>> {
+        let signers = self.signers(alias)?;
+        self.sign_with(alias, data, &as_dyn(&signers))
+    }
+
+    /// Signs `data` with any signers (keystore, HSM, KMS, …) of the current keys of an alias
+    /// or prefix: one indexed signature per signer, index = its key's position.
+    ///
+    /// # Errors
+    /// As [`Controller::resolve`]; [`Error::UnknownSigner`] for a signer whose key is not a
+    /// current key; [`Error::Signer`] when a signer fails.
+    pub fn sign_with(&self, alias_or_prefix: &str, data: &[u8], signers: &[&dyn Signer]) -> Result<Vec<Indexer>> {
+        let state = self.state(alias_or_prefix)?;
+        let prefix = state.prefix.qb64();
+        signers.iter().map(|s| sign_at(data, *s, &state.keys, None, &prefix)).collect()
     }
 
     /// Verifies indexed signatures over `data` against the current key state of an alias or
@@ -874,7 +847,7 @@ impl Controller {
     /// signatures `-B`, source seal `-G`, receipts `-C`).
     ///
     /// # Errors
-    /// As [`Controller::resolve`].
+    /// As [`Controller::resolve`]; [`Error::Kel`] when the store cannot be read.
     pub fn export(&self, alias_or_prefix: &str) -> Result<Vec<u8>> {
         self.export_in(alias_or_prefix, Domain::Text)
     }
@@ -882,7 +855,7 @@ impl Controller {
     /// As [`Controller::export`], attachments in `domain`.
     ///
     /// # Errors
-    /// As [`Controller::resolve`].
+    /// As [`Controller::export`].
     pub fn export_in(&self, alias_or_prefix: &str, domain: Domain) -> Result<Vec<u8>> {
         let prefix = self.resolve(alias_or_prefix)?;
         let mut out = Vec::new();
@@ -917,17 +890,19 @@ impl Controller {
         Ok(report)
     }
 
-    /// Prepares an inception whose keys live elsewhere.
+    /// Prepares an inception whose keys live elsewhere (HSM, KMS, another device): the
+    /// integrator supplies the keys and the next-key digests (see [`next_digest`]).
     ///
     /// # Errors
-    /// [`Error::AliasExists`], builder errors.
+    /// [`Error::AliasExists`], [`Error::InvalidAlias`], [`Error::Locked`], [`Error::Event`]
+    /// for specs the builder refuses.
     pub fn prepare_incept(&self, alias: &str, spec: ExternalIncept) -> Result<Prepared> {
         check_alias(alias)?;
         if Self::read_record(self.keystore()?, alias)?.is_some() {
             return Err(Error::AliasExists { alias: alias.to_owned() });
         }
         let message = Incept {
-            keys: spec.keys,
+            keys: spec.keys.clone(),
             kt: spec.kt,
             next: spec.next,
             nt: spec.nt,
@@ -935,30 +910,46 @@ impl Controller {
             witnesses: spec.witnesses,
             config: spec.config,
             anchors: spec.anchors,
-            delegator: spec.delegator,
+            delegator: spec.delegator.clone(),
             prefix_code: Some(MatterCode::Blake3_256),
             kind: None,
         }
         .build()?;
-        Ok(Prepared { alias: alias.to_owned(), message })
+        Ok(Prepared {
+            alias: alias.to_owned(),
+            message,
+            keys: spec.keys,
+            prior_next: None,
+            delegator: spec.delegator,
+            change: Change::NewExternal,
+            sigs: Vec::new(),
+        })
     }
 
+    /// The record and key state of an identifier whose keys live elsewhere.
     fn external_state(&self, alias: &str) -> Result<KeyState> {
         let rec = self.record(alias)?;
         if !rec.external {
-            return Err(Error::invalid("alias", format!("{alias:?} is signed by this keystore; use rotate/interact")));
+            return Err(Error::KeystoreSigned { alias: alias.to_owned() });
         }
         self.current_state(&rec)
     }
 
-    /// Prepares a rotation of an externally signed identifier.
+    /// Prepares a rotation of an identifier whose keys live elsewhere: the new keys (the ones
+    /// committed to before) and new next-key digests come from the integrator.
     ///
     /// # Errors
-    /// [`Error::UnknownAlias`], builder errors.
+    /// [`Error::UnknownAlias`], [`Error::KeystoreSigned`] for an identifier of this keystore,
+    /// [`Error::Event`] for specs the builder refuses.
     pub fn prepare_rotate(&self, alias: &str, spec: ExternalRotate) -> Result<Prepared> {
         let state = self.external_state(alias)?;
-        let mut rot =
-            Rotate::new(state.prefix.clone(), state.sn.saturating_add(1), state.said.clone(), spec.keys, spec.next);
+        let mut rot = Rotate::new(
+            state.prefix.clone(),
+            state.sn.saturating_add(1),
+            state.said.clone(),
+            spec.keys.clone(),
+            spec.next,
+        );
         rot.kt = spec.kt;
         rot.nt = spec.nt;
         rot.witnesses = state.witnesses.clone();
@@ -967,15 +958,25 @@ impl Controller {
         rot.toad = spec.toad;
         rot.anchors = spec.anchors;
         rot.delegated = state.delegator.is_some();
-        Ok(Prepared { alias: alias.to_owned(), message: rot.build()? })
+        Ok(Prepared {
+            alias: alias.to_owned(),
+            message: rot.build()?,
+            keys: spec.keys,
+            prior_next: Some(state.next.clone()),
+            delegator: state.delegator.clone(),
+            change: Change::Nothing,
+            sigs: Vec::new(),
+        })
     }
 
-    /// Prepares an interaction of an externally signed identifier.
+    /// Prepares an interaction of any identifier of this keystore (its keys here or elsewhere).
     ///
     /// # Errors
-    /// [`Error::UnknownAlias`], builder errors.
+    /// [`Error::UnknownAlias`], [`Error::UnknownIdentifier`] while its inception is not
+    /// accepted, [`Error::Locked`], [`Error::Event`] from the builder.
     pub fn prepare_interact(&self, alias: &str, anchors: Vec<Anchor>) -> Result<Prepared> {
-        let state = self.external_state(alias)?;
+        let rec = self.record(alias)?;
+        let state = self.current_state(&rec)?;
         let message = Interact {
             prefix: state.prefix.clone(),
             sn: state.sn.saturating_add(1),
@@ -984,45 +985,137 @@ impl Controller {
             kind: None,
         }
         .build()?;
-        Ok(Prepared { alias: alias.to_owned(), message })
+        Ok(Prepared {
+            alias: alias.to_owned(),
+            message,
+            keys: state.keys.clone(),
+            prior_next: None,
+            delegator: None,
+            change: Change::Nothing,
+            sigs: Vec::new(),
+        })
     }
 
-    /// Applies a prepared event with the signatures made elsewhere. The validator checks
-    /// them exactly as it checks anyone's; an inception registers the alias.
+    /// Rebuilds a prepared event from its body, e.g. after a round trip to a signer that only
+    /// sees bytes: an inception registers `alias` for keys held elsewhere; a rotation must be
+    /// of such an identifier; an interaction may be of any identifier of this keystore.
     ///
     /// # Errors
-    /// [`Error::NotAccepted`] when the signatures do not verify or do not meet the thresholds.
-    pub fn finalize(&mut self, prepared: &Prepared, sigs: Vec<Indexer>) -> Result<EventSummary> {
-        let alias = prepared.alias.clone();
-        let is_icp = matches!(prepared.message.body(), Body::Inception(_));
-        let delegator = match prepared.message.body() {
-            Body::Inception(b) => b.delegator.clone(),
-            _ => self.kevery.state(&prepared.prefix()).and_then(|s| s.delegator.clone()),
-        };
-        if is_icp {
-            check_alias(&alias)?;
-            if Self::read_record(self.keystore()?, &alias)?.is_some() {
-                return Err(Error::AliasExists { alias });
+    /// [`Error::Event`] when the body is not a valid message, [`Error::NotAKeyEvent`],
+    /// [`Error::UnknownAlias`], [`Error::KeystoreSigned`] for a rotation of a keystore
+    /// identifier (its new next seeds are not in the body), [`Error::ForeignEvent`].
+    pub fn prepared_from_body(&self, alias: &str, body: &[u8]) -> Result<Prepared> {
+        let message = Message::parse(body)?;
+        let (keys, prior_next, delegator, change) = match message.body() {
+            Body::Inception(icp) => (icp.keys.clone(), None, icp.delegator.clone(), Change::NewExternal),
+            Body::Rotation(rot) => {
+                let state = self.external_state(alias)?;
+                (rot.keys.clone(), Some(state.next.clone()), state.delegator.clone(), Change::Nothing)
             }
-        } else if self.record(&alias)?.prefix != prepared.prefix() {
-            return Err(Error::invalid("prepared event", format!("it is not for alias {alias:?}")));
+            Body::Interaction(_) => {
+                let rec = self.record(alias)?;
+                (self.current_state(&rec)?.keys, None, None, Change::Nothing)
+            }
+            _ => return Err(Error::NotAKeyEvent { ilk: message.ilk().as_str() }),
+        };
+        let prepared =
+            Prepared { alias: alias.to_owned(), message, keys, prior_next, delegator, change, sigs: Vec::new() };
+        if !matches!(prepared.change, Change::NewExternal) && self.record(alias)?.prefix != prepared.prefix() {
+            return Err(Error::ForeignEvent { alias: alias.to_owned(), prefix: prepared.prefix() });
         }
-        let res = self.apply(&alias, prepared.message.clone(), sigs, delegator.as_ref())?;
-        if is_icp {
-            let mut rec = Record::default();
-            rec.alias = alias.clone();
-            rec.prefix = prepared.prefix();
-            rec.external = true;
-            self.write_record(&rec)?;
+        Ok(prepared)
+    }
+
+    /// Finalizes a prepared event: checks that it still follows the KEL and that every
+    /// signature it holds verifies against the key at its index, stores what must survive a
+    /// crash (the new identifier's record, the new next seeds as pending), hands the event to
+    /// the validator (which checks it exactly as it checks anyone's), and only then changes
+    /// the keystore for good: a rotation's next keys become current once it is accepted. On
+    /// any error the keystore is as before.
+    ///
+    /// Signatures that do not meet the threshold leave the event in the validator's
+    /// partially-signed escrow ([`Status::Escrowed`]); a delegated event whose delegator is
+    /// not one of ours waits in the delegation escrow.
+    ///
+    /// # Errors
+    /// [`Error::AliasExists`] for an inception whose alias was taken meanwhile,
+    /// [`Error::ForeignEvent`], [`Error::Stale`] when the KEL moved since it was prepared,
+    /// [`Error::InvalidSignature`] naming the index of a signature that does not verify,
+    /// [`Error::NotAccepted`] with the validator's [`Refusal`], keystore errors.
+    pub fn finalize(&mut self, prepared: Prepared) -> Result<EventSummary> {
+        let alias = prepared.alias.clone();
+        let prefix = prepared.prefix();
+        // Whose event it is, and whether it still follows the KEL.
+        let mut rec = match &prepared.change {
+            Change::NewKeystore(_) | Change::NewExternal => {
+                check_alias(&alias)?;
+                if Self::read_record(self.keystore()?, &alias)?.is_some() {
+                    return Err(Error::AliasExists { alias });
+                }
+                None
+            }
+            Change::Nothing | Change::Rotate(_) => {
+                let rec = self.record(&alias)?;
+                if rec.prefix != prefix {
+                    return Err(Error::ForeignEvent { alias, prefix });
+                }
+                let state = self.current_state(&rec)?;
+                let prior = match prepared.message.body() {
+                    Body::Rotation(r) => Some(&r.prior),
+                    Body::Interaction(i) => Some(&i.prior),
+                    _ => None,
+                };
+                if prepared.sn() != state.sn.saturating_add(1) || prior != Some(&state.said) {
+                    return Err(Error::Stale { prefix, sn: state.sn });
+                }
+                Some(rec)
+            }
+        };
+        prepared.check_signatures()?;
+        let Prepared { message, delegator, change, sigs, .. } = prepared;
+        // Keys are stored before the event exists anywhere, so they are never lost.
+        match &change {
+            Change::NewKeystore(new) => self.write_record(new)?,
+            Change::NewExternal => {
+                let mut new = Record::default();
+                new.alias = alias.clone();
+                new.prefix = prefix.clone();
+                new.external = true;
+                self.write_record(&new)?;
+            }
+            Change::Rotate(seeds) => {
+                if let Some(rec) = rec.as_mut() {
+                    rec.pending_next = Some(seeds.to_vec());
+                    self.write_record(rec)?;
+                }
+            }
+            Change::Nothing => {}
         }
-        Ok(res)
+        let res = self.apply(&alias, message, sigs, delegator.as_ref());
+        match (&res, change, rec) {
+            (Ok(s), Change::Rotate(_), Some(rec)) if s.status == Status::Accepted => {
+                self.write_record(&Self::promote(rec))?;
+            }
+            // An escrowed rotation is promoted when it is accepted (see `record`).
+            (Ok(_), _, _) => {}
+            (Err(_), Change::NewKeystore(_) | Change::NewExternal, _) => {
+                // Best effort: the error of the event is the one to report.
+                let _ = self.keystore()?.delete(&format!("{RECORD_PREFIX}{alias}"));
+            }
+            (Err(_), Change::Rotate(_), Some(mut rec)) => {
+                rec.pending_next = None;
+                self.write_record(&rec)?;
+            }
+            (Err(_), _, _) => {}
+        }
+        res
     }
 }
 
 /// The authoritative chain of a KEL, inception first (superseded events left out).
 ///
 /// # Errors
-/// [`Error::UnknownIdentifier`].
+/// [`Error::UnknownIdentifier`], [`Error::Kel`] when the store cannot be read.
 pub fn chain(kevery: &Kevery, prefix: &str) -> Result<Vec<Logged>> {
     if kevery.state(prefix).is_none() {
         return Err(Error::UnknownIdentifier { prefix: prefix.to_owned() });

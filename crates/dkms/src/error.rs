@@ -52,9 +52,13 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// Argon2id or the random generator failed.
-    #[error("key derivation failed: {0}")]
-    Kdf(String),
+    /// Argon2id, the random generator or the cipher failed (the third-party error is not
+    /// passed on; this names the step).
+    #[error("keystore cryptography failed: {step}")]
+    Kdf {
+        /// The step that failed (`random generator`, `Argon2id`, `encryption`, …).
+        step: &'static str,
+    },
     /// No identifier with this alias.
     #[error("unknown alias {alias:?}")]
     UnknownAlias {
@@ -104,15 +108,79 @@ pub enum Error {
         /// Why.
         reason: String,
     },
-    /// Our own event was not accepted by the validator.
-    #[error("{ilk} for {prefix} was not accepted: {reason}")]
+    /// Our own event was not accepted by the validator; nothing of it was kept in the keystore.
+    #[error("{ilk} {sn} for {prefix} was not accepted: {reason}")]
     NotAccepted {
         /// Message type.
         ilk: &'static str,
         /// Identifier.
         prefix: String,
-        /// The validator's reason (escrow kind or rejection).
-        reason: String,
+        /// Sequence number of the event.
+        sn: u128,
+        /// What the validator did with it (boxed: it carries the validator's error).
+        #[source]
+        reason: Box<Refusal>,
+    },
+    /// A signer's key is not one of the keys that sign this event (or these data).
+    #[error("key {key} is not a signing key of {prefix} here")]
+    UnknownSigner {
+        /// The signer's public key (qb64).
+        key: String,
+        /// The identifier.
+        prefix: String,
+    },
+    /// A signer (software, HSM, KMS, remote) failed to sign; nothing was signed or stored.
+    #[error("the signer of key {index} ({key}) failed")]
+    Signer {
+        /// The index of its key in the event.
+        index: u32,
+        /// Its public key (qb64).
+        key: String,
+        /// What the signer reported.
+        #[source]
+        source: dkms_crypto::Error,
+    },
+    /// A signature attached to a prepared event does not verify against the key at its index.
+    #[error("the signature at index {index} does not verify")]
+    InvalidSignature {
+        /// The signature's index.
+        index: u32,
+    },
+    /// The identifier's KEL moved on since the event was prepared: prepare it again.
+    #[error("the prepared event is stale: {prefix} is now at sequence number {sn}")]
+    Stale {
+        /// The identifier.
+        prefix: String,
+        /// Its current sequence number.
+        sn: u128,
+    },
+    /// A prepared event's body is not a key event.
+    #[error("{ilk} is not a key event")]
+    NotAKeyEvent {
+        /// The message type.
+        ilk: &'static str,
+    },
+    /// A prepared event is for another identifier than the alias names.
+    #[error("the prepared event for {prefix} is not one of alias {alias:?}")]
+    ForeignEvent {
+        /// The alias.
+        alias: String,
+        /// The event's identifier.
+        prefix: String,
+    },
+    /// The identifier's keys live in this keystore: rotate it with [`crate::Controller::rotate`].
+    #[error("identifier {alias:?} is signed by this keystore: use rotate")]
+    KeystoreSigned {
+        /// The alias.
+        alias: String,
+    },
+    /// A keystore record that opened but does not make sense (e.g. an unknown algorithm name).
+    #[error("the keystore record of {alias:?} is unusable: {reason}")]
+    BadRecord {
+        /// The alias.
+        alias: String,
+        /// What is wrong.
+        reason: &'static str,
     },
     /// Signatures over data do not verify or do not meet the threshold.
     #[error("signature verification failed")]
@@ -145,7 +213,7 @@ impl Error {
             Error::KeystoreExists { .. } => "keystore_exists",
             Error::BadHeader { .. } => "bad_header",
             Error::Io { .. } => "io",
-            Error::Kdf(_) => "kdf",
+            Error::Kdf { .. } => "kdf",
             Error::UnknownAlias { .. } => "unknown_alias",
             Error::AliasExists { .. } => "alias_exists",
             Error::InvalidAlias { .. } => "invalid_alias",
@@ -155,6 +223,14 @@ impl Error {
             Error::NotTransferable { .. } => "not_transferable",
             Error::Invalid { .. } => "invalid",
             Error::NotAccepted { .. } => "not_accepted",
+            Error::UnknownSigner { .. } => "unknown_signer",
+            Error::Signer { .. } => "signer",
+            Error::InvalidSignature { .. } => "invalid_signature",
+            Error::Stale { .. } => "stale",
+            Error::NotAKeyEvent { .. } => "not_a_key_event",
+            Error::ForeignEvent { .. } => "foreign_event",
+            Error::KeystoreSigned { .. } => "keystore_signed",
+            Error::BadRecord { .. } => "bad_record",
             Error::VerificationFailed => "verification_failed",
             Error::Crypto(_) => "crypto",
             Error::Event(_) => "event",
@@ -172,6 +248,27 @@ impl Error {
     pub(crate) fn invalid(what: &'static str, reason: impl Into<String>) -> Self {
         Error::Invalid { what, reason: reason.into() }
     }
+}
+
+/// What the validator did with one of our own events instead of accepting it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// Rejected, for this reason.
+    #[error(transparent)]
+    Rejected(dkms_kel::Error),
+    /// Held in an escrow the controller cannot resolve (e.g. `likely-duplicitous`).
+    #[error("held in the {} escrow", .0.as_str())]
+    Escrowed(dkms_kel::EscrowKind),
+    /// Already in the KEL.
+    #[error("already in the KEL")]
+    Duplicate,
+    /// Not something the validator processes.
+    #[error("ignored by the validator")]
+    Ignored,
+    /// An outcome this version of the facade does not know.
+    #[error("an outcome this version does not know")]
+    Unknown,
 }
 
 /// Result with the facade's [`Error`].

@@ -170,18 +170,18 @@ impl core::fmt::Debug for Keystore {
 
 fn random<const N: usize>() -> Result<[u8; N]> {
     let mut b = [0u8; N];
-    getrandom::fill(&mut b).map_err(|e| Error::Kdf(format!("random generator: {e}")))?;
+    getrandom::fill(&mut b).map_err(|_| Error::Kdf { step: "random generator" })?;
     Ok(b)
 }
 
 fn stretch(passcode: &SecretString, salt: &[u8], params: KdfParams) -> Result<SecretBox<[u8; 32]>> {
     let p = Params::new(params.memory_kib, params.passes, params.lanes, Some(32))
-        .map_err(|e| Error::Kdf(format!("Argon2id parameters: {e}")))?;
+        .map_err(|_| Error::Kdf { step: "Argon2id parameters" })?;
     let argon = Argon2::new(Argon2Algorithm::Argon2id, Version::V0x13, p);
     let mut key = SecretBox::new(Box::new([0u8; 32]));
     argon
         .hash_password_into(passcode.expose_secret().as_bytes(), salt, key.expose_secret_mut())
-        .map_err(|e| Error::Kdf(format!("Argon2id: {e}")))?;
+        .map_err(|_| Error::Kdf { step: "Argon2id" })?;
     Ok(key)
 }
 
@@ -273,7 +273,7 @@ impl Keystore {
         };
         let sealed = seal(&key, VERIFIER_PLAINTEXT, &header.verifier_aad())?;
         header.verifier = hex::encode(sealed);
-        let json = serde_json::to_vec_pretty(&header).map_err(|e| Error::Kdf(format!("header: {e}")))?;
+        let json = serde_json::to_vec_pretty(&header).map_err(|_| Error::Kdf { step: "header serialization" })?;
         write_private(&dir.join(HEADER), &json)?;
         Ok(Self { dir, key, params })
     }
@@ -341,7 +341,7 @@ impl Keystore {
     ///
     /// # Errors
     /// [`Error::Tampered`] when the record does not authenticate (altered, truncated, or moved
-    /// from another name), [`Error::Io`].
+    /// from another name), [`Error::Invalid`] for an empty or too long name, [`Error::Io`].
     pub fn get(&self, name: &str) -> Result<Option<SecretSlice<u8>>> {
         Self::check_name(name)?;
         let path = self.record_path(name);
@@ -358,7 +358,7 @@ impl Keystore {
     /// Removes the record `name`; false when there was none.
     ///
     /// # Errors
-    /// [`Error::Io`].
+    /// [`Error::Invalid`] for an empty or too long name, [`Error::Io`].
     pub fn delete(&self, name: &str) -> Result<bool> {
         Self::check_name(name)?;
         let path = self.record_path(name);
@@ -392,7 +392,8 @@ impl Keystore {
 /// `nonce ‖ ciphertext ‖ tag`. The plaintext is copied once, into a buffer of the final
 /// size that is encrypted in place (so never reallocated) and wiped if encryption fails.
 fn seal(key: &SecretBox<[u8; 32]>, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
-    let cipher = XChaCha20Poly1305::new_from_slice(key.expose_secret()).map_err(|_| Error::Kdf("key length".into()))?;
+    let cipher =
+        XChaCha20Poly1305::new_from_slice(key.expose_secret()).map_err(|_| Error::Kdf { step: "cipher key length" })?;
     let nonce_bytes: [u8; NONCE_LEN] = random()?;
     let mut buf = Zeroizing::new(Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN));
     buf.extend_from_slice(&nonce_bytes);
@@ -400,7 +401,7 @@ fn seal(key: &SecretBox<[u8; 32]>, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u
     let body = buf.get_mut(NONCE_LEN..).unwrap_or_default();
     let tag = cipher
         .encrypt_inout_detached(&XNonce::from(nonce_bytes), aad, body.into())
-        .map_err(|_| Error::Kdf("encryption failed".into()))?;
+        .map_err(|_| Error::Kdf { step: "encryption" })?;
     buf.extend_from_slice(&tag);
     // Ciphertext from here on: hand the allocation out, the emptied `buf` has nothing to wipe.
     Ok(core::mem::take(&mut *buf))
@@ -409,7 +410,8 @@ fn seal(key: &SecretBox<[u8; 32]>, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u
 /// Reads and checks a header file's bytes: format, version, algorithms, parameters, salt and verifier.
 fn parse_header(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>, Vec<u8>)> {
     let bad = |reason: String| Error::BadHeader { path: path.to_path_buf(), reason };
-    let header: Header = serde_json::from_slice(bytes).map_err(|e| bad(format!("not a keystore header: {e}")))?;
+    let header: Header = serde_json::from_slice(bytes)
+        .map_err(|e| bad(format!("not a keystore header (JSON, line {} column {})", e.line(), e.column())))?;
     if header.format != FORMAT || header.version != VERSION {
         return Err(bad(format!("format {} version {} is not {FORMAT} {VERSION}", header.format, header.version)));
     }

@@ -115,21 +115,26 @@ fn external_signing_prepare_and_finalize() {
             },
         )
         .unwrap();
-    // A wrong signature is refused and registers nothing.
-    let bad = k1.sign_indexed(p.body(), 0, false, None).unwrap();
-    assert!(matches!(c.finalize(&p, vec![bad]), Err(Error::NotAccepted { .. })));
+    // A wrong signature is refused, naming its index, and registers nothing.
+    let mut wrong = c.prepared_from_body("hsm", p.body()).unwrap();
+    wrong.attach(vec![k1.sign_indexed(p.body(), 0, false, None).unwrap()]);
+    assert!(matches!(c.finalize(wrong), Err(Error::InvalidSignature { index: 0 })));
+    assert!(c.identifiers().unwrap().is_empty());
     let sig = k0.sign_indexed(p.body(), 0, false, None).unwrap();
     // The body survives a round trip to the signer.
-    let p2 = dkms::Prepared::from_body("hsm", p.body()).unwrap();
-    let e = c.finalize(&p2, vec![sig]).unwrap();
+    let mut p2 = c.prepared_from_body("hsm", p.body()).unwrap();
+    p2.attach(vec![sig]);
+    let e = c.finalize(p2).unwrap();
     assert_eq!(e.status, Status::Accepted);
     assert!(matches!(c.sign("hsm", b"x"), Err(Error::External { .. })));
-    let ixn = c
+    assert!(matches!(c.interact("hsm", vec![]), Err(Error::External { .. })));
+    let mut ixn = c
         .prepare_interact("hsm", vec![Anchor::Seal(Seal::Digest { d: dkms::next_digest(&vk(&k0)).unwrap() })])
         .unwrap();
-    c.finalize(&ixn, vec![k0.sign_indexed(ixn.body(), 0, false, None).unwrap()]).unwrap();
+    ixn.attach(vec![k0.sign_indexed(ixn.body(), 0, false, None).unwrap()]);
+    c.finalize(ixn).unwrap();
     let k2 = SoftSigner::random(Algorithm::Secp256k1, true).unwrap();
-    let rot = c
+    let mut rot = c
         .prepare_rotate(
             "hsm",
             ExternalRotate {
@@ -139,7 +144,8 @@ fn external_signing_prepare_and_finalize() {
             },
         )
         .unwrap();
-    c.finalize(&rot, vec![k1.sign_indexed(rot.body(), 0, false, Some(0)).unwrap()]).unwrap();
+    rot.attach(vec![k1.sign_indexed(rot.body(), 0, false, Some(0)).unwrap()]);
+    c.finalize(rot).unwrap();
     let st = c.state("hsm").unwrap();
     assert_eq!((st.sn, st.keys.clone()), (2, vec![vk(&k1)]));
     let sigs = vec![k1.sign_indexed(b"doc", 0, false, None).unwrap()];
@@ -200,7 +206,12 @@ fn import_reports_offsets_and_keeps_going() {
 fn bad_options_are_refused_before_anything_is_stored() {
     let mut c = memory_controller("badopts");
     let e = c.incept("x", InceptOptions { key_count: 2, kt: Some(Threshold::numeric(3)), ..Default::default() });
-    assert!(matches!(e, Err(Error::Event(_))), "{e:?}");
+    // As `Controller::incept` documents: the event builder's error, naming the field.
+    assert!(matches!(&e, Err(Error::Event(dkms::event::Error::Field { field, .. })) if field == "kt"), "{e:?}");
+    let e = c.incept("x", InceptOptions { toad: Some(2), ..Default::default() });
+    assert!(matches!(&e, Err(Error::Event(dkms::event::Error::Field { field, .. })) if field == "bt"), "{e:?}");
+    let e = c.incept("x", InceptOptions { key_count: 0, ..Default::default() });
+    assert!(matches!(e, Err(Error::Invalid { what: "key count", .. })), "{e:?}");
     assert!(c.identifiers().unwrap().is_empty());
     assert!(matches!(c.incept("", InceptOptions::default()), Err(Error::InvalidAlias { .. })));
     c.incept("x", InceptOptions { next_count: Some(0), ..Default::default() }).unwrap();
