@@ -62,7 +62,7 @@ fn ingest(store: Option<Option<&std::path::Path>>, threads: usize) {
         Some(None) => Kevery::open(Arc::new(MemoryStore::new()), Config::default()).unwrap(),
         Some(Some(path)) => Kevery::open(Arc::new(RedbStore::open(path).unwrap()), Config::default()).unwrap(),
     };
-    let r = k.ingest_parallel(KEL_10K, 1, threads);
+    let r = k.ingest(KEL_10K, dkms_kel::Options::default().threads(threads).clock(dkms_kel::Clock::fixed(1))).unwrap();
     assert_eq!(r.accepted, 10_000);
 }
 
@@ -126,7 +126,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("memory_no_store", |b| {
         b.iter(|| {
             let mut k = Kevery::default();
-            let r = k.ingest(KEL_10K, 1);
+            let r = k.ingest(KEL_10K, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap();
             assert_eq!(r.accepted, 10_000);
         })
     });
@@ -134,7 +134,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
             let mut k = Kevery::open(store, Config::default()).unwrap();
-            let r = k.ingest(KEL_10K, 1);
+            let r = k.ingest(KEL_10K, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap();
             assert_eq!(r.accepted, 10_000);
         })
     });
@@ -146,7 +146,7 @@ fn bench(c: &mut Criterion) {
             let path = dir.join(format!("s{n}.redb"));
             let store: Arc<dyn Store> = Arc::new(RedbStore::open(&path).unwrap());
             let mut k = Kevery::open(store, Config::default()).unwrap();
-            let r = k.ingest(KEL_10K, 1);
+            let r = k.ingest(KEL_10K, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap();
             assert_eq!(r.accepted, 10_000);
             drop(k);
             let _ = std::fs::remove_file(&path);
@@ -198,13 +198,13 @@ fn inceptions(n: u64) -> Vec<u8> {
 fn key_state(c: &mut Criterion) {
     let stream = inceptions(1000);
     let mut k = Kevery::default();
-    assert_eq!(k.ingest(&stream, 1).accepted, 1000);
+    assert_eq!(k.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap().accepted, 1000);
     let prefixes: Vec<String> = k.prefixes().iter().map(|p| (*p).to_owned()).collect();
     let dir = std::env::temp_dir().join(format!("dkms-state-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let store: Arc<dyn Store> = Arc::new(RedbStore::open(dir.join("states.redb")).unwrap());
     let mut durable = Kevery::open(Arc::clone(&store), Config::default()).unwrap();
-    assert_eq!(durable.ingest(&stream, 1).accepted, 1000);
+    assert_eq!(durable.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap().accepted, 1000);
     let mut g = c.benchmark_group("key_state_1000_identifiers");
     g.throughput(Throughput::Elements(1));
     let mut i = 0;

@@ -769,12 +769,10 @@ fn kel(cli: &Cli, k: &KelCommand) -> Result<u8> {
                     "imported: {} accepted, {} escrowed, {} rejected, {} duplicate(s)",
                     report.accepted, report.escrowed, report.rejected, report.duplicates
                 );
-                for (o, kind, m) in &report.errors {
-                    println!("  at byte {o}: {kind}: {m}");
-                }
+                print!("{}", out::report_lines(&report));
             }
             if report.rejected > 0 || !report.errors.is_empty() {
-                let first = report.errors.first().map(|(o, _, m)| format!(" (first at byte {o}: {m})"));
+                let first = report.errors.first().map(|r| format!(" (first at byte {}: {})", r.offset, r.error));
                 bail!("{} message(s) rejected{}", report.rejected.max(1), first.unwrap_or_default());
             }
             Ok(0)

@@ -10,7 +10,7 @@ use dkms::event::primitives::{Digest, Prefix, Verkey};
 use dkms::event::signed::SignedMessage;
 use dkms::event::threshold::Threshold;
 use dkms::event::value::Value;
-use dkms::kel::{Kevery, KeyState, Logged, Report};
+use dkms::kel::{Kevery, KeyState, Logged, Pending, Rejection, Report, Warning};
 use serde_json::{Value as Json, json};
 
 /// A sequence number as a JSON number (as a string beyond 2^64, which never happens in practice).
@@ -99,8 +99,52 @@ pub(crate) fn state_text(s: &KeyState) -> String {
     o
 }
 
-fn errors_json(errors: &[(usize, &'static str, String)]) -> Json {
-    Json::Array(errors.iter().map(|(o, k, m)| json!({"offset": o, "kind": k, "message": m})).collect())
+fn errors_json(errors: &[Rejection]) -> Json {
+    Json::Array(
+        errors.iter().map(|r| json!({"offset": r.offset, "kind": r.kind(), "message": r.error.to_string()})).collect(),
+    )
+}
+
+/// Warnings, in the shape of errors.
+fn warnings_json(warnings: &[Warning]) -> Json {
+    Json::Array(
+        warnings.iter().map(|w| json!({"offset": w.offset, "kind": w.name(), "message": w.to_string()})).collect(),
+    )
+}
+
+/// Messages still in escrow, with what each waits for.
+fn pending_json(pending: &[Pending]) -> Json {
+    Json::Array(
+        pending
+            .iter()
+            .map(|p| {
+                json!({
+                    "offset": p.offset,
+                    "ilk": p.ilk,
+                    "prefix": p.prefix,
+                    "sn": p.sn,
+                    "said": p.said,
+                    "escrow": p.waiting.kind().as_str(),
+                    "waiting_for": p.waiting.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The errors, warnings and waiting messages of a report as text lines.
+pub(crate) fn report_lines(r: &Report) -> String {
+    let mut o = String::new();
+    for e in &r.errors {
+        let _ = writeln!(o, "  at byte {}: {}: {}", e.offset, e.kind(), e.error);
+    }
+    for w in &r.warnings {
+        let _ = writeln!(o, "  warning at byte {}: {}: {}", w.offset, w.name(), w);
+    }
+    for p in &r.pending {
+        let _ = writeln!(o, "  waiting at byte {}: {} {} sn {}: {}", p.offset, p.ilk, p.prefix, p.sn, p.waiting);
+    }
+    o
 }
 
 /// `keri kel import --json`.
@@ -112,6 +156,8 @@ pub(crate) fn report_json(r: &Report) -> Json {
         "duplicates": r.duplicates,
         "ignored": r.ignored,
         "errors": errors_json(&r.errors),
+        "warnings": warnings_json(&r.warnings),
+        "pending": pending_json(&r.pending),
     })
 }
 
@@ -123,6 +169,8 @@ pub(crate) fn verdict_json(v: &StreamVerdict) -> Json {
         "escrowed": v.report.escrowed,
         "rejected": v.report.rejected,
         "errors": errors_json(&v.report.errors),
+        "warnings": warnings_json(&v.report.warnings),
+        "pending": pending_json(&v.report.pending),
         "identifiers": v.states.iter().map(state_json).collect::<Vec<_>>(),
     })
 }
@@ -138,9 +186,7 @@ pub(crate) fn verdict_text(v: &StreamVerdict) -> String {
         v.report.escrowed,
         v.report.rejected
     );
-    for (off, kind, m) in &v.report.errors {
-        let _ = writeln!(o, "  at byte {off}: {kind}: {m}");
-    }
+    o.push_str(&report_lines(&v.report));
     for s in &v.states {
         let _ = writeln!(
             o,

@@ -149,6 +149,9 @@ pub enum Error {
     /// The store's background writer could not run or panicked.
     #[error("store writer: {0}")]
     Writer(&'static str),
+    /// The stream holds no message at all (it proves nothing).
+    #[error("the stream holds no messages")]
+    EmptyStream,
     /// The event breaks a KEL rule.
     #[error("{prefix} sn {sn}: {rule}")]
     Rule {
@@ -185,6 +188,7 @@ impl Error {
             Error::Rule { rule: Rule::EscrowFull { .. } | Rule::EscrowFullForPrefix { .. }, .. } => "escrow_full",
             Error::Rule { .. } => "rule_violation",
             Error::Store(_) | Error::Record { .. } | Error::Writer(_) => "store",
+            Error::EmptyStream => "empty",
         }
     }
 

@@ -20,7 +20,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dkms_cesr::stream::Framer;
 use dkms_cesr::{Domain, Indexer, MatterCode};
 use dkms_crypto::secrecy::{ExposeSecret, SecretString};
 use dkms_crypto::{Algorithm, KeySpec, Salter, Signature, Signer, SoftSigner, Tier, Verfer};
@@ -663,9 +662,8 @@ impl Controller {
         self.ensure_local(&prefix)?;
         let signed =
             SignedMessage { message, attachments: Attachments { controller_sigs: sigs, ..Attachments::default() } };
-        let now = dkms_store::now_micros();
-        let mut outcome = self.kevery.process(signed.clone(), now);
-        if outcome == Outcome::Escrowed(EscrowKind::Delegation)
+        let mut outcome = self.kevery.process(signed.clone());
+        if outcome.escrow_kind() == Some(EscrowKind::Delegation)
             && let Some(delegator) = delegator
             && let Some(dalias) = self.alias_of(&delegator.qb64())?
         {
@@ -676,7 +674,7 @@ impl Controller {
             if !accepted(&self.kevery) {
                 // dkms-kel retries a delegated rotation in escrow only when the delegate's own
                 // KEL moves, not the delegator's: submit it again now that it is approved.
-                self.kevery.process(signed, dkms_store::now_micros());
+                self.kevery.process(signed);
             }
             if accepted(&self.kevery) {
                 outcome = Outcome::Accepted;
@@ -686,8 +684,10 @@ impl Controller {
             |reason| Error::NotAccepted { ilk: ilk.as_str(), prefix: prefix.qb64(), sn, reason: Box::new(reason) };
         let status = match outcome {
             Outcome::Accepted => Status::Accepted,
-            Outcome::Escrowed(k @ (EscrowKind::Delegation | EscrowKind::PartiallySigned)) => Status::Escrowed(k),
-            Outcome::Escrowed(k) => return Err(refused(Refusal::Escrowed(k))),
+            Outcome::Escrowed(w) if matches!(w.kind(), EscrowKind::Delegation | EscrowKind::PartiallySigned) => {
+                Status::Escrowed(w.kind())
+            }
+            Outcome::Escrowed(w) => return Err(refused(Refusal::Escrowed(w))),
             Outcome::Rejected(e) => return Err(refused(Refusal::Rejected(e))),
             Outcome::Duplicate => return Err(refused(Refusal::Duplicate)),
             Outcome::Ignored => return Err(refused(Refusal::Ignored)),
@@ -1144,55 +1144,13 @@ pub fn verify_with_state(state: &KeyState, data: &[u8], sigs: &[Indexer]) -> Res
     Ok(Verified { prefix: state.prefix.qb64(), sn: state.sn, indices })
 }
 
-/// Messages per batch when ingesting with progress reports.
-const BATCH: usize = 256;
-
-/// Ingests `bytes` in batches of whole messages, reporting progress; offsets in the report
+/// Ingests `bytes`, reporting progress as `(bytes done, total bytes)`; offsets in the report
 /// are from the start of `bytes`.
 pub(crate) fn ingest_in_batches(kevery: &mut Kevery, bytes: &[u8], progress: &mut dyn FnMut(usize, usize)) -> Report {
     let total = bytes.len();
-    let before: usize = kevery.escrowed().values().sum();
-    let mut report = Report::default();
-    let mut start = 0usize;
-    let mut messages = Framer::new().messages(bytes);
-    loop {
-        let mut end = start;
-        let mut n = 0;
-        let mut framing_error = false;
-        while n < BATCH {
-            match messages.next() {
-                Some(Ok(_)) => {
-                    end = messages.position();
-                    n += 1;
-                }
-                Some(Err(_)) => {
-                    framing_error = true;
-                    break;
-                }
-                None => break,
-            }
-        }
-        // After a framing error, hand the rest to the validator in one piece: it reports
-        // the error with its offset and resynchronises itself.
-        if framing_error {
-            end = total;
-        }
-        if end <= start {
-            break;
-        }
-        let part = kevery.ingest(bytes.get(start..end).unwrap_or_default(), dkms_store::now_micros());
-        report.accepted += part.accepted;
-        report.rejected += part.rejected;
-        report.duplicates += part.duplicates;
-        report.ignored += part.ignored;
-        report.errors.extend(part.errors.into_iter().map(|(o, k, m)| (o + start, k, m)));
-        start = end;
-        progress(start, total);
-        if framing_error || start >= total {
-            break;
-        }
-    }
-    let after: usize = kevery.escrowed().values().sum();
-    report.escrowed = after.saturating_sub(before);
-    report
+    let mut each = |p: dkms_kel::Progress| progress(p.bytes, total);
+    let report = kevery.ingest(bytes, dkms_kel::Options::default().progress(&mut each));
+    progress(total, total);
+    // Reading a byte slice cannot fail.
+    report.unwrap_or_default()
 }

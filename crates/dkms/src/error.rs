@@ -258,8 +258,8 @@ pub enum Refusal {
     #[error(transparent)]
     Rejected(dkms_kel::Error),
     /// Held in an escrow the controller cannot resolve (e.g. `likely-duplicitous`).
-    #[error("held in the {} escrow", .0.as_str())]
-    Escrowed(dkms_kel::EscrowKind),
+    #[error("held in the {} escrow, waiting for {}", .0.kind().as_str(), .0)]
+    Escrowed(dkms_kel::Waiting),
     /// Already in the KEL.
     #[error("already in the KEL")]
     Duplicate,

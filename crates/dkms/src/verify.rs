@@ -39,7 +39,7 @@ pub fn verify_stream_with_progress(bytes: &[u8], progress: &mut dyn FnMut(usize,
     let mut report = crate::controller::ingest_in_batches(&mut kevery, bytes, progress);
     let left: usize = kevery.escrowed().values().sum();
     if bytes.is_empty() {
-        report.errors.push((0, "empty", "the stream holds no messages".to_owned()));
+        report.errors.push(dkms_kel::Rejection { offset: 0, error: dkms_kel::Error::EmptyStream });
     }
     let valid = !bytes.is_empty() && report.rejected == 0 && left == 0 && report.errors.is_empty();
     let states = kevery.prefixes().iter().filter_map(|p| kevery.state(p).cloned()).collect();

@@ -195,7 +195,7 @@ fn import_reports_offsets_and_keeps_going() {
     let r = b.import(&stream).unwrap();
     assert_eq!(r.accepted, 2);
     assert_eq!(r.rejected, 1);
-    assert_eq!(r.errors[0].0, 0);
+    assert_eq!(r.errors[0].offset, 0);
     let mut seen = Vec::new();
     let r = b.import_with_progress(&kel, &mut |d, t| seen.push((d, t))).unwrap();
     assert_eq!(r.duplicates, 2);
