@@ -198,13 +198,19 @@ fn inceptions(n: u64) -> Vec<u8> {
 fn key_state(c: &mut Criterion) {
     let stream = inceptions(1000);
     let mut k = Kevery::default();
-    assert_eq!(k.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap().accepted, 1000);
+    assert_eq!(
+        k.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap().accepted,
+        1000
+    );
     let prefixes: Vec<String> = k.prefixes().iter().map(|p| (*p).to_owned()).collect();
     let dir = std::env::temp_dir().join(format!("dkms-state-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let store: Arc<dyn Store> = Arc::new(RedbStore::open(dir.join("states.redb")).unwrap());
     let mut durable = Kevery::open(Arc::clone(&store), Config::default()).unwrap();
-    assert_eq!(durable.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap().accepted, 1000);
+    assert_eq!(
+        durable.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(1))).unwrap().accepted,
+        1000
+    );
     let mut g = c.benchmark_group("key_state_1000_identifiers");
     g.throughput(Throughput::Elements(1));
     let mut i = 0;

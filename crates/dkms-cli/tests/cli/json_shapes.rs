@@ -78,7 +78,10 @@ fn other_json_shapes() {
     std::fs::write(&kel, e["stream"].as_str().unwrap()).unwrap();
     let b = Home::new("shapes-b");
     let r = b.json(&["kel", "import", kel.to_str().unwrap()]);
-    assert_eq!(keys(&r), ["accepted", "escrowed", "rejected", "duplicates", "ignored", "errors", "warnings", "pending"]);
+    assert_eq!(
+        keys(&r),
+        ["accepted", "escrowed", "rejected", "duplicates", "ignored", "errors", "warnings", "pending"]
+    );
     let show = h.json(&["kel", "show", "a"]);
     assert_eq!(keys(&show["kels"][0]), ["prefix", "events"]);
     let ann = h.json(&["cesr", "annotate", kel.to_str().unwrap()]);
