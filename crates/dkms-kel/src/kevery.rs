@@ -1125,20 +1125,8 @@ impl Kevery {
         if expected_prior.as_ref() != Some(&rot.prior) {
             return Err(Error::rule(prefix, sn, "prior event digest `p` does not match the KEL"));
         }
-        // Witness arithmetic: cuts from the current list, then adds.
-        for (i, c) in rot.cuts.iter().enumerate() {
-            if !state.witnesses.contains(c) || rot.cuts.iter().take(i).any(|x| x == c) {
-                return Err(Error::rule(prefix, sn, format!("invalid witness cut {}", c.qb64())));
-            }
-        }
-        let mut witnesses: Vec<Prefix> = state.witnesses.iter().filter(|w| !rot.cuts.contains(w)).cloned().collect();
-        for a in &rot.adds {
-            if witnesses.contains(a) {
-                return Err(Error::rule(prefix, sn, format!("witness {} added twice", a.qb64())));
-            }
-            witnesses.push(a.clone());
-        }
-        dkms_event::message::check_toad_public(rot.toad, witnesses.len())
+        // Witness arithmetic (keripy `Kever.rotate`): cuts from the current list, then adds.
+        let witnesses = dkms_event::witness::rotate_witnesses(&state.witnesses, &rot.cuts, &rot.adds, rot.toad)
             .map_err(|e| Error::rule(prefix, sn, e.to_string()))?;
         let next_state = state.rotate(rot, sm.message.said(), ilk, witnesses.clone());
         let sigs = self.verify_controller(sm, &next_state.verfers, prefix, sn)?;
