@@ -7,9 +7,8 @@ use zeroize::Zeroize as _;
 
 use crate::b64;
 use crate::codec::{Domain, build_qb2, extract_raw, head, qb2_of, qb64_of_qb2};
-use crate::codes::matter::{MatterCode, hard_size};
+use crate::codes::matter::{MatterCode, hard_size, is_secret_code};
 use crate::error::{Error, Result, Table};
-use crate::secret::is_secret_code;
 
 /// A CESR primitive: a [`MatterCode`] and its raw value.
 ///

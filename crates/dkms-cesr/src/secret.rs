@@ -1,5 +1,7 @@
 //! Secret material — private key seeds, private keys, salts — as CESR, with
-//! every buffer wiped: [`SecretMatter`] and [`is_secret_code`].
+//! every buffer wiped: [`SecretMatter`]. Which codes are secret by their code alone
+//! is [`is_secret_code`](crate::is_secret_code), in the code table both this module and
+//! [`Matter`](crate::Matter) read.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -11,25 +13,6 @@ use crate::codec::{self, Domain, pack_sextets};
 use crate::codes::matter::MatterCode;
 use crate::error::{Error, Result};
 use crate::matter::{code_chars, code_for_raw, full_size_of, header};
-
-/// True for the codes whose value is a private key or a private key seed:
-/// `A` Ed25519 seed, `J` secp256k1 seed, `Q` secp256r1 seed, `K` Ed448 seed,
-/// `O` X25519 private key.
-///
-/// Salts (`0A`) are not listed: the same code carries public 128-bit numbers
-/// (sequence numbers, ordinals). A salt is secret by its use, not by its code,
-/// so salts are encoded with [`SecretMatter`] by the code that knows they are salts.
-#[must_use]
-pub const fn is_secret_code(code: MatterCode) -> bool {
-    matches!(
-        code,
-        MatterCode::Ed25519Seed
-            | MatterCode::Ecdsa256k1Seed
-            | MatterCode::Ecdsa256r1Seed
-            | MatterCode::Ed448Seed
-            | MatterCode::X25519Private
-    )
-}
 
 /// A CESR primitive holding secret material (a private key seed, a private key,
 /// a salt): a [`MatterCode`] and a raw value that is wiped on drop.

@@ -22,7 +22,7 @@ use dkms::crypto::secrecy::zeroize::Zeroizing;
 use dkms::crypto::{Algorithm, Tier};
 use dkms::event::primitives::{Digest, Prefix};
 use dkms::event::seal::{Anchor, Seal, Trait};
-use dkms::event::threshold::{Threshold, Weight};
+use dkms::event::threshold::Threshold;
 use dkms::{Controller, InceptOptions, KdfParams, RotateOptions};
 use serde_json::{Value as Json, json};
 
@@ -386,52 +386,19 @@ fn print_json(v: &Json) -> Result<()> {
     Ok(())
 }
 
-/// Parses a threshold: `2`, `1/2,1/2,1/4`, `1/2,1/2;1,1`, or JSON `["1/2","1/2"]`.
+/// Parses a threshold: `2`, `1/2,1/2,1/4`, `1/2,1/2;1,1`, or JSON `["1/2","1/2"]`
+/// ([`Threshold`]'s `FromStr`).
 fn parse_threshold(text: &str) -> Result<Threshold> {
-    let text = text.trim();
-    if text.starts_with('[') {
-        let v: Json = serde_json::from_str(text).context("threshold JSON")?;
-        return Ok(Threshold::parse(&out::json_to_value(&v)?, "kt")?);
-    }
-    if !text.contains(['/', ',', ';']) {
-        let n: u64 = text.parse().with_context(|| format!("threshold {text:?} is not a number or weights"))?;
-        return Ok(Threshold::numeric(n));
-    }
-    let weight = |w: &str| -> Result<Weight> {
-        let w = w.trim();
-        let (n, d) = w.split_once('/').unwrap_or((w, "1"));
-        Ok(Weight::new(n.trim().parse()?, d.trim().parse()?)?)
-    };
-    let clauses = text
-        .split(';')
-        .map(|c| c.split(',').map(weight).collect::<Result<Vec<_>>>())
-        .collect::<Result<Vec<_>>>()
-        .with_context(|| format!("threshold {text:?}"))?;
-    Ok(Threshold::weighted(clauses)?)
+    text.parse::<Threshold>().with_context(|| format!("threshold {:?}", text.trim()))
 }
 
 fn parse_prefixes(items: &[String]) -> Result<Vec<Prefix>> {
     items.iter().map(|p| Prefix::parse(p, "prefix").with_context(|| format!("prefix {p:?}"))).collect()
 }
 
+/// Parses a seal: `d=` | `rd=` | `bi=,d=` | `i=,s=,d=` | `i=` | `s=,d=` ([`Seal`]'s `FromStr`).
 fn parse_seal(text: &str) -> Result<Seal> {
-    let mut fields: Vec<(&str, &str)> = Vec::new();
-    for kv in text.split(',') {
-        let (k, v) = kv.split_once('=').ok_or_else(|| anyhow!("seal {text:?}: expected key=value pairs"))?;
-        fields.push((k.trim(), v.trim()));
-    }
-    let dig = |v: &str| Digest::parse(v, "seal").with_context(|| format!("seal {text:?}"));
-    let pre = |v: &str| Prefix::parse(v, "seal").with_context(|| format!("seal {text:?}"));
-    let sn = |v: &str| u128::from_str_radix(v, 16).with_context(|| format!("seal {text:?}: sn must be hex"));
-    Ok(match fields.as_slice() {
-        [("d", d)] => Seal::Digest { d: dig(d)? },
-        [("rd", d)] => Seal::Root { rd: dig(d)? },
-        [("bi", i), ("d", d)] => Seal::Backer { bi: pre(i)?, d: dig(d)? },
-        [("i", i), ("s", s), ("d", d)] => Seal::Event { i: pre(i)?, s: sn(s)?, d: dig(d)? },
-        [("i", i)] => Seal::Last { i: pre(i)? },
-        [("s", s), ("d", d)] => Seal::Source { s: sn(s)?, d: dig(d)? },
-        _ => bail!("seal {text:?}: not one of d= | rd= | bi=,d= | i=,s=,d= | i= | s=,d="),
-    })
+    text.parse::<Seal>().with_context(|| format!("seal {text:?}"))
 }
 
 fn anchors(a: &AnchorArgs) -> Result<Vec<Anchor>> {

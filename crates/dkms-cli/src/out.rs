@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 use dkms::StreamVerdict;
 use dkms::cesr::stream::Framer;
-use dkms::event::message::Body;
 use dkms::event::primitives::{Digest, Prefix, Verkey};
 use dkms::event::signed::SignedMessage;
 use dkms::event::threshold::Threshold;
@@ -30,15 +29,6 @@ pub(crate) fn value_json(v: &Value) -> Json {
     }
 }
 
-/// JSON (strings and lists only) as an event value, for thresholds.
-pub(crate) fn json_to_value(v: &Json) -> Result<Value> {
-    Ok(match v {
-        Json::String(s) => Value::Str(s.clone()),
-        Json::Array(a) => Value::List(a.iter().map(json_to_value).collect::<Result<_>>()?),
-        _ => bail!("a threshold is a string or a list of strings"),
-    })
-}
-
 fn threshold_json(t: &Threshold) -> Json {
     value_json(&t.to_value())
 }
@@ -56,7 +46,7 @@ pub(crate) fn state_json(s: &KeyState) -> Json {
         "witnesses": s.witnesses.iter().map(Prefix::qb64).collect::<Vec<_>>(),
         "toad": s.toad,
         "delegator": s.delegator.as_ref().map(Prefix::qb64),
-        "config": s.config.iter().map(|t| t.as_str().to_owned()).collect::<Vec<_>>(),
+        "config": s.config.iter().map(|t| value_json(&t.to_value())).collect::<Vec<_>>(),
         "last_est": {"sn": num(s.last_est.sn), "digest": s.last_est.said.qb64()},
         "transferable": s.transferable(),
     })
@@ -237,27 +227,14 @@ fn row(message: &dkms::event::Message, sigs: &[dkms::cesr::Indexer]) -> Row {
         anchors: Vec::new(),
         sigs: sigs.iter().map(dkms::cesr::Indexer::index).collect(),
     };
-    match message.body() {
-        Body::Inception(b) => {
-            r.kt = Some(threshold_json(&b.kt));
-            r.keys = b.keys.iter().map(Verkey::qb64).collect();
-            r.nt = Some(threshold_json(&b.nt));
-            r.next = b.next.len();
-            r.toad = Some(b.toad);
-            r.witnesses = Some(b.witnesses.len());
-            r.anchors = base(&b.anchors);
-        }
-        Body::Rotation(b) => {
-            r.kt = Some(threshold_json(&b.kt));
-            r.keys = b.keys.iter().map(Verkey::qb64).collect();
-            r.nt = Some(threshold_json(&b.nt));
-            r.next = b.next.len();
-            r.toad = Some(b.toad);
-            r.anchors = base(&b.anchors);
-        }
-        Body::Interaction(b) => r.anchors = base(&b.anchors),
-        _ => {}
-    }
+    let body = message.body();
+    r.kt = body.kt().map(threshold_json);
+    r.keys = body.keys().unwrap_or_default().iter().map(Verkey::qb64).collect();
+    r.nt = body.nt().map(threshold_json);
+    r.next = body.next().map_or(0, <[_]>::len);
+    r.toad = body.toad();
+    r.witnesses = body.witnesses().map(<[_]>::len);
+    r.anchors = base(body.anchors());
     r
 }
 

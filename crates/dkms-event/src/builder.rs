@@ -58,6 +58,14 @@ fn qb64_list<'a, T: 'a>(items: impl IntoIterator<Item = &'a T>, f: impl Fn(&T) -
     Value::List(items.into_iter().map(|x| Value::Str(f(x))).collect())
 }
 
+fn thold(t: &Threshold, intive: bool) -> Value {
+    if intive { t.to_int_value() } else { t.to_value() }
+}
+
+fn toad_value(toad: u64, intive: bool) -> Value {
+    if intive && toad <= crate::threshold::MAX_INT_THOLD { Value::from(toad) } else { Value::Str(format!("{toad:x}")) }
+}
+
 fn anchors_value(a: &[Anchor]) -> Value {
     Value::List(a.iter().map(Anchor::to_value).collect())
 }
@@ -89,6 +97,9 @@ pub struct Incept {
     pub prefix_code: Option<MatterCode>,
     /// Serialization kind; default JSON.
     pub kind: Option<Kind>,
+    /// Write numeric `kt`, `nt` and `bt` up to `2^32 - 1` as integers instead of hex
+    /// strings (keripy's `intive=True`); default false.
+    pub intive: bool,
 }
 
 impl Incept {
@@ -128,13 +139,13 @@ impl Incept {
         m.push("d", "");
         m.push("i", prefix);
         m.push("s", "0");
-        m.push("kt", kt.to_value());
+        m.push("kt", thold(&kt, self.intive));
         m.push("k", qb64_list(&self.keys, Verkey::qb64));
-        m.push("nt", nt.to_value());
+        m.push("nt", thold(&nt, self.intive));
         m.push("n", qb64_list(&self.next, Digest::qb64));
-        m.push("bt", format!("{toad:x}"));
+        m.push("bt", toad_value(toad, self.intive));
         m.push("b", qb64_list(&self.witnesses, Prefix::qb64));
-        m.push("c", Value::List(self.config.iter().map(|t| Value::Str(t.as_str().to_owned())).collect()));
+        m.push("c", Value::List(self.config.iter().map(Trait::to_value).collect()));
         m.push("a", anchors_value(&self.anchors));
         if let Some(di) = &self.delegator {
             m.push("di", di.qb64());
@@ -174,6 +185,9 @@ pub struct Rotate {
     pub delegated: bool,
     /// Serialization kind; default JSON.
     pub kind: Option<Kind>,
+    /// Write numeric `kt`, `nt` and `bt` up to `2^32 - 1` as integers instead of hex
+    /// strings (keripy's `intive=True`); default false.
+    pub intive: bool,
 }
 
 impl Rotate {
@@ -195,36 +209,18 @@ impl Rotate {
             anchors: Vec::new(),
             delegated: false,
             kind: None,
+            intive: false,
         }
     }
 
-    /// The witness list after this rotation: cuts removed first, then adds appended.
+    /// The witness list after this rotation: cuts removed first, then adds appended
+    /// ([`crate::witness::witness_changes`]).
     ///
     /// # Errors
-    /// [`Error::Invalid`] for duplicate cuts or adds, a cut not in the list, or an add already in it.
+    /// [`Error::Witness`] naming the rule and the witness: a duplicate cut or add, a
+    /// cut not in the list, a witness both cut and added, an add already in the list.
     pub fn new_witnesses(&self) -> Result<Vec<Prefix>> {
-        for (i, c) in self.cuts.iter().enumerate() {
-            if !self.witnesses.contains(c) {
-                return Err(Error::invalid(format!("cut {} is not a current witness", c.qb64())));
-            }
-            if self.cuts.iter().take(i).any(|x| x == c) {
-                return Err(Error::invalid(format!("cut {} listed twice", c.qb64())));
-            }
-        }
-        for (i, a) in self.adds.iter().enumerate() {
-            if self.witnesses.contains(a) && !self.cuts.contains(a) {
-                return Err(Error::invalid(format!("add {} is already a witness", a.qb64())));
-            }
-            if self.cuts.contains(a) {
-                return Err(Error::invalid(format!("{} is both cut and added", a.qb64())));
-            }
-            if self.adds.iter().take(i).any(|x| x == a) {
-                return Err(Error::invalid(format!("add {} listed twice", a.qb64())));
-            }
-        }
-        let mut w: Vec<Prefix> = self.witnesses.iter().filter(|x| !self.cuts.contains(x)).cloned().collect();
-        w.extend(self.adds.iter().cloned());
-        Ok(w)
+        Ok(crate::witness::witness_changes(&self.witnesses, &self.cuts, &self.adds)?)
     }
 
     /// Builds the event.
@@ -239,18 +235,18 @@ impl Rotate {
         let kt = self.kt.clone().unwrap_or_else(|| default_kt(self.keys.len()));
         let nt = self.nt.clone().unwrap_or_else(|| default_nt(self.next.len()));
         let toad = self.toad.unwrap_or_else(|| ample(witnesses.len()));
-        check_toad(toad, witnesses.len(), "bt")?;
+        crate::witness::check_toad(toad, witnesses.len())?;
         let mut m = Map::new();
         m.push("t", if self.delegated { Ilk::Drt.as_str() } else { Ilk::Rot.as_str() });
         m.push("d", "");
         m.push("i", self.prefix.qb64());
         m.push("s", format!("{:x}", self.sn));
         m.push("p", self.prior.qb64());
-        m.push("kt", kt.to_value());
+        m.push("kt", thold(&kt, self.intive));
         m.push("k", qb64_list(&self.keys, Verkey::qb64));
-        m.push("nt", nt.to_value());
+        m.push("nt", thold(&nt, self.intive));
         m.push("n", qb64_list(&self.next, Digest::qb64));
-        m.push("bt", format!("{toad:x}"));
+        m.push("bt", toad_value(toad, self.intive));
         m.push("br", qb64_list(&self.cuts, Prefix::qb64));
         m.push("ba", qb64_list(&self.adds, Prefix::qb64));
         m.push("a", anchors_value(&self.anchors));

@@ -73,6 +73,9 @@ pub enum Error {
     /// An error from the CESR layer (primitives, framing), with its offset.
     #[error(transparent)]
     Cesr(#[from] dkms_cesr::Error),
+    /// A rotation's witness changes break a rule.
+    #[error(transparent)]
+    Witness(#[from] crate::witness::WitnessError),
     /// An error from the crypto layer.
     #[error("{0}")]
     Crypto(String),

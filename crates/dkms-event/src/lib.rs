@@ -33,6 +33,8 @@ pub mod ser;
 pub mod signed;
 pub mod threshold;
 pub mod value;
+pub mod verify;
+pub mod witness;
 
 pub use error::{Error, Result};
 pub use message::{Body, Ilk, Message};

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::primitives::{Digest, Prefix, Verkey, list, string};
 use crate::seal::{Anchor, Trait};
 use crate::ser;
-use crate::threshold::{Threshold, parse_hex, parse_hex_u128};
+use crate::threshold::{Threshold, parse_hex, parse_hex_u128, parse_int};
 use crate::value::{self, Fields, Map, Val, Value};
 
 /// Message type (`t`).
@@ -248,6 +248,151 @@ pub enum Body {
     Exchange(Exchange),
 }
 
+impl Body {
+    /// True for an establishment event (`icp`, `dip`, `rot`, `drt`).
+    #[must_use]
+    pub fn is_establishment(&self) -> bool {
+        matches!(self, Body::Inception(_) | Body::Rotation(_))
+    }
+
+    /// True for a key event (`icp`, `dip`, `rot`, `drt`, `ixn`).
+    #[must_use]
+    pub fn is_key_event(&self) -> bool {
+        matches!(self, Body::Inception(_) | Body::Rotation(_) | Body::Interaction(_))
+    }
+
+    /// The signing keys `k` of an establishment event.
+    #[must_use]
+    pub fn keys(&self) -> Option<&[Verkey]> {
+        match self {
+            Body::Inception(b) => Some(&b.keys),
+            Body::Rotation(b) => Some(&b.keys),
+            _ => None,
+        }
+    }
+
+    /// The signing threshold `kt` of an establishment event.
+    #[must_use]
+    pub fn kt(&self) -> Option<&Threshold> {
+        match self {
+            Body::Inception(b) => Some(&b.kt),
+            Body::Rotation(b) => Some(&b.kt),
+            _ => None,
+        }
+    }
+
+    /// The next threshold `nt` of an establishment event.
+    #[must_use]
+    pub fn nt(&self) -> Option<&Threshold> {
+        match self {
+            Body::Inception(b) => Some(&b.nt),
+            Body::Rotation(b) => Some(&b.nt),
+            _ => None,
+        }
+    }
+
+    /// The next-key digests `n` of an establishment event.
+    #[must_use]
+    pub fn next(&self) -> Option<&[Digest]> {
+        match self {
+            Body::Inception(b) => Some(&b.next),
+            Body::Rotation(b) => Some(&b.next),
+            _ => None,
+        }
+    }
+
+    /// The witness threshold `bt` of an establishment event.
+    #[must_use]
+    pub fn toad(&self) -> Option<u64> {
+        match self {
+            Body::Inception(b) => Some(b.toad),
+            Body::Rotation(b) => Some(b.toad),
+            _ => None,
+        }
+    }
+
+    /// The witnesses `b` of an inception (a rotation lists changes: [`Body::cuts`],
+    /// [`Body::adds`], applied with [`crate::witness::rotate_witnesses`]).
+    #[must_use]
+    pub fn witnesses(&self) -> Option<&[Prefix]> {
+        match self {
+            Body::Inception(b) => Some(&b.witnesses),
+            _ => None,
+        }
+    }
+
+    /// The witnesses a rotation removes (`br`).
+    #[must_use]
+    pub fn cuts(&self) -> Option<&[Prefix]> {
+        match self {
+            Body::Rotation(b) => Some(&b.cuts),
+            _ => None,
+        }
+    }
+
+    /// The witnesses a rotation adds (`ba`).
+    #[must_use]
+    pub fn adds(&self) -> Option<&[Prefix]> {
+        match self {
+            Body::Rotation(b) => Some(&b.adds),
+            _ => None,
+        }
+    }
+
+    /// The configuration traits `c` of an inception.
+    #[must_use]
+    pub fn config(&self) -> Option<&[Trait]> {
+        match self {
+            Body::Inception(b) => Some(&b.config),
+            _ => None,
+        }
+    }
+
+    /// The anchors `a` of a key event (empty for other messages).
+    #[must_use]
+    pub fn anchors(&self) -> &[Anchor] {
+        match self {
+            Body::Inception(b) => &b.anchors,
+            Body::Rotation(b) => &b.anchors,
+            Body::Interaction(b) => &b.anchors,
+            _ => &[],
+        }
+    }
+
+    /// The delegator `di` of a delegated inception. A delegated rotation names none:
+    /// its delegator is the key state's.
+    #[must_use]
+    pub fn delegator(&self) -> Option<&Prefix> {
+        match self {
+            Body::Inception(b) => b.delegator.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The prior event's SAID `p` of a rotation or interaction.
+    #[must_use]
+    pub fn prior(&self) -> Option<&Digest> {
+        match self {
+            Body::Rotation(b) => Some(&b.prior),
+            Body::Interaction(b) => Some(&b.prior),
+            _ => None,
+        }
+    }
+
+    /// Whether this key event anchors the event seal `{i, s, d}` of the event `said` at
+    /// `sn` of `prefix`: an entry of `a` whose keys are exactly `i`, `s`, `d` in that
+    /// order, with `i` and `d` the same text and `s` the canonical lowercase hex of
+    /// `sn` (keripy 1.1.17 `validateDelegation` and `findAnchoringSealEvent` compare
+    /// the three as text with `serder.pre`, `serder.sner.numh`, `serder.said`; so
+    /// `"s":"01"` anchors nothing). Malformed seal-shaped entries, kept as data, never match.
+    #[must_use]
+    pub fn anchors_event_seal(&self, prefix: &Prefix, sn: u128, said: &Digest) -> bool {
+        self.anchors().iter().any(
+            |a| matches!(a, Anchor::Seal(crate::seal::Seal::Event { i, s, d }) if i == prefix && *s == sn && d == said),
+        )
+    }
+}
+
 /// A KERI v1 message: its exact bytes, kind, type, SAID and typed content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
@@ -268,9 +413,14 @@ fn field<'m, 'a>(map: &'m Fields<'a>, label: &str) -> Result<&'m Val<'a>> {
     value::get(map, label).ok_or_else(|| Error::field(label, "missing"))
 }
 
-fn hex(map: &Fields<'_>, label: &str) -> Result<u64> {
-    let v = field(map, label)?;
-    parse_hex(v.as_str().ok_or_else(|| Error::field(label, "must be a hex string"))?, label)
+/// The witness threshold `bt`: a canonical hex string, or a non-negative integer as
+/// keripy 1.1.17 writes it with `intive=True` and reads it (`Number(num=…)`).
+fn toad(map: &Fields<'_>, label: &str) -> Result<u64> {
+    match field(map, label)? {
+        Val::Str(s) => parse_hex(s, label),
+        Val::Int(i) => parse_int(*i, label),
+        other => Err(Error::field(label, format!("must be a hex string or an integer, not {}", other.type_name()))),
+    }
 }
 
 fn sn(map: &Fields<'_>, label: &str) -> Result<u128> {
@@ -282,10 +432,15 @@ fn submap(map: &Fields<'_>, label: &str) -> Result<Map> {
     field(map, label)?.as_map().map(value::map_to_owned).ok_or_else(|| Error::field(label, "must be a map"))
 }
 
+/// The entries of `a`: every entry is accepted, well-formed seals are offered as seals
+/// (see [`Anchor::from_value`]); only `a` itself must be a list.
 fn anchors(map: &Fields<'_>, label: &str) -> Result<Vec<Anchor>> {
-    list(field(map, label)?, label, Anchor::from_val)
+    list(field(map, label)?, label, |v, _| Ok(Anchor::from_val(v)))
 }
 
+/// A list of identifiers without duplicates (`b` of an inception). The witness changes
+/// of a rotation (`br`, `ba`) are read with [`list`] alone: their rules need the key
+/// state and are in [`crate::witness::rotate_witnesses`].
 fn prefixes(map: &Fields<'_>, label: &str) -> Result<Vec<Prefix>> {
     let l = list(field(map, label)?, label, Prefix::from_val)?;
     for (i, p) in l.iter().enumerate() {
@@ -326,11 +481,7 @@ pub fn check_toad_public(toad: u64, witnesses: usize) -> Result<()> {
 }
 
 pub(crate) fn check_toad(toad: u64, witnesses: usize, label: &str) -> Result<()> {
-    let w = u64::try_from(witnesses).unwrap_or(u64::MAX);
-    if (w == 0 && toad != 0) || (w > 0 && (toad < 1 || toad > w)) {
-        return Err(Error::field(label, format!("witness threshold {toad} is out of range for {witnesses} witnesses")));
-    }
-    Ok(())
+    crate::witness::check_toad(toad, witnesses).map_err(|e| Error::field(label, e.to_string()))
 }
 
 fn inception(ilk: Ilk, map: &Fields<'_>) -> Result<Inception> {
@@ -342,10 +493,15 @@ fn inception(ilk: Ilk, map: &Fields<'_>) -> Result<Inception> {
     let keys = list(field(map, "k")?, "k", Verkey::from_val)?;
     let nt = Threshold::parse_val(field(map, "nt")?, "nt")?;
     let next = list(field(map, "n")?, "n", Digest::from_val)?;
-    let toad = hex(map, "bt")?;
+    let toad = toad(map, "bt")?;
     let witnesses = prefixes(map, "b")?;
-    let config = list(field(map, "c")?, "c", |v, l| {
-        v.as_str().map(Trait::parse).ok_or_else(|| Error::field(l, format!("must be a string, not {}", v.type_name())))
+    // keripy 1.1.17 tests traits by membership (`"EO" in cnfg`), so an entry that is
+    // not a string is accepted and means nothing; it is kept as data.
+    let config = list(field(map, "c")?, "c", |v, _| {
+        Ok(match v {
+            Val::Str(t) => Trait::parse(t),
+            other => Trait::Data(other.to_value()),
+        })
     })?;
     let anchors = anchors(map, "a")?;
     let delegator = match ilk {
@@ -395,9 +551,9 @@ fn rotation(map: &Fields<'_>) -> Result<Rotation> {
         keys: list(field(map, "k")?, "k", Verkey::from_val)?,
         nt: Threshold::parse_val(field(map, "nt")?, "nt")?,
         next: list(field(map, "n")?, "n", Digest::from_val)?,
-        toad: hex(map, "bt")?,
-        cuts: prefixes(map, "br")?,
-        adds: prefixes(map, "ba")?,
+        toad: toad(map, "bt")?,
+        cuts: list(field(map, "br")?, "br", Prefix::from_val)?,
+        adds: list(field(map, "ba")?, "ba", Prefix::from_val)?,
         anchors: anchors(map, "a")?,
     };
     if rot.sn == 0 {
@@ -407,9 +563,6 @@ fn rotation(map: &Fields<'_>) -> Result<Rotation> {
         return Err(Error::field("i", "a non-transferable identifier cannot rotate"));
     }
     check_thresholds(&rot.kt, rot.keys.len(), &rot.nt, rot.next.len())?;
-    if let Some(c) = rot.cuts.iter().find(|c| rot.adds.contains(c)) {
-        return Err(Error::field("ba", format!("{} is both cut and added", c.qb64())));
-    }
     Ok(rot)
 }
 
@@ -551,6 +704,12 @@ impl Message {
     #[must_use]
     pub fn body(&self) -> &Body {
         &self.body
+    }
+
+    /// True for an establishment event ([`Body::is_establishment`]).
+    #[must_use]
+    pub fn is_establishment(&self) -> bool {
+        self.body.is_establishment()
     }
 
     /// The identifier a key event or receipt is about.

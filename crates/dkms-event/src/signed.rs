@@ -19,7 +19,7 @@ use dkms_cesr::stream::{self, Part};
 use dkms_cesr::{Counter, CounterKind, Domain, Indexer, Matter, MatterCode};
 
 use crate::error::{Error, Result};
-use crate::message::Message;
+use crate::message::{Ilk, Message};
 use crate::primitives::{Digest, Prefix, Verkey};
 
 /// A transferable signer's signatures pinned to one of its establishment events (`-F`, `-D`).
@@ -362,6 +362,72 @@ impl Attachments {
         }
         Ok(())
     }
+}
+
+/// An attachment group that keripy 1.1.17 does not read for the message's type, and
+/// where it is: a caller may report it; the message is read as if it were absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IgnoredGroup {
+    /// The group's kind.
+    pub kind: CounterKind,
+    /// The group's offset from the start of the buffer given to the framer (a group
+    /// inside `-V` counts from there too).
+    pub offset: usize,
+}
+
+/// The attachment groups keripy 1.1.17's parser hands on for a message type
+/// (`Parser.msgParsator`); it drops the others without a word. Key events: `-A` controller
+/// signatures, `-B` witness signatures, `-C` and `-D` receipts, `-G` delegation source
+/// seal, `-E` first-seen replay couple. `rct`: `-C`, `-B`, `-F`. `rpy`: `-C`, `-F`.
+/// `qry`: `-H`, `-C`. `exn`: `-C`, `-F`, `-L` (path groups). `-V` is read through.
+/// Other types (`pro`, `bar`) are not handled by keripy 1.1.17: every group is listed.
+#[must_use]
+pub const fn groups_read_for(ilk: Ilk) -> &'static [CounterKind] {
+    use CounterKind as K;
+    match ilk {
+        Ilk::Icp | Ilk::Rot | Ilk::Ixn | Ilk::Dip | Ilk::Drt => &[
+            K::ControllerIdxSigs,
+            K::WitnessIdxSigs,
+            K::NonTransReceiptCouples,
+            K::TransReceiptQuadruples,
+            K::SealSourceCouples,
+            K::FirstSeenReplayCouples,
+        ],
+        Ilk::Rct => &[K::NonTransReceiptCouples, K::WitnessIdxSigs, K::TransIdxSigGroups],
+        Ilk::Rpy => &[K::NonTransReceiptCouples, K::TransIdxSigGroups],
+        Ilk::Qry => &[K::TransLastIdxSigGroups, K::NonTransReceiptCouples],
+        Ilk::Exn => &[K::NonTransReceiptCouples, K::TransIdxSigGroups, K::PathedMaterialQuadlets],
+        Ilk::Pro | Ilk::Bar => &[],
+    }
+}
+
+/// The groups of a framed message's attachments that keripy 1.1.17 ignores for `ilk`
+/// ([`groups_read_for`]), in stream order; `-V` groups are looked into. Allocates only
+/// when there is one.
+///
+/// # Errors
+/// Never for groups the framer produced (reading a `-V` group's parts).
+pub fn ignored_groups(ilk: Ilk, groups: &[stream::Group<'_>]) -> Result<Vec<IgnoredGroup>> {
+    fn walk(read: &[CounterKind], g: &stream::Group<'_>, base: usize, out: &mut Vec<IgnoredGroup>) -> Result<()> {
+        let kind = g.counter.kind();
+        let at = base + g.offset;
+        if matches!(kind, CounterKind::AttachedMaterialQuadlets | CounterKind::BigAttachedMaterialQuadlets) {
+            for p in g.parts()? {
+                if let Part::Group(inner) = p {
+                    walk(read, &inner, at, out)?;
+                }
+            }
+        } else if !read.contains(&kind) {
+            out.push(IgnoredGroup { kind, offset: at });
+        }
+        Ok(())
+    }
+    let read = groups_read_for(ilk);
+    let mut out = Vec::new();
+    for g in groups {
+        walk(read, g, 0, &mut out)?;
+    }
+    Ok(out)
 }
 
 impl SignedMessage {

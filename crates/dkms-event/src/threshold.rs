@@ -157,11 +157,17 @@ impl Threshold {
         Ok(())
     }
 
-    /// Parses a threshold field value: a canonical lowercase hex string (numeric),
-    /// a list of weight strings (one clause), or a list of such lists.
+    /// Parses a threshold field value: a canonical lowercase hex string or a
+    /// non-negative integer (numeric), a list of weight strings (one clause), or a
+    /// list of such lists.
     ///
-    /// Stricter than keripy 1.1.17 (see `docs/interop.md`): non-canonical hex
-    /// (`"01"`, `"0xA"`, `"A"`), JSON integers and nested weight maps are rejected.
+    /// Integers are what keripy 1.1.17 writes with `intive=True` (`eventing.incept`,
+    /// `rotate`, …) and what its `Tholder` reads (`isinstance(sith, int)`); as in
+    /// keripy, weights stay strings (a clause with an integer weight is refused).
+    /// Stricter than keripy (see `docs/interop.md`): non-canonical hex (`"01"`,
+    /// `"0xA"`, `"A"`), JSON booleans (Python's `bool` is an `int`, so keripy reads
+    /// `true` as 1), JSON text of a list inside a string, and nested weight maps are
+    /// rejected. A negative, fractional or too large number is rejected as in keripy.
     ///
     /// # Errors
     /// [`Error::Field`] naming `label` for a malformed value, [`Error::Threshold`] for invalid weights.
@@ -173,6 +179,7 @@ impl Threshold {
     pub(crate) fn parse_val(value: &Val<'_>, label: &str) -> Result<Self> {
         match value {
             Val::Str(s) => Ok(Threshold::Numeric(parse_hex(s, label)?)),
+            Val::Int(i) => Ok(Threshold::Numeric(parse_int(*i, label)?)),
             Val::List(items) if items.iter().all(|v| matches!(v, Val::Str(_))) => {
                 let clause =
                     items.iter().map(|v| Weight::parse(v.as_str().unwrap_or_default())).collect::<Result<_>>()?;
@@ -191,10 +198,25 @@ impl Threshold {
                 }
                 Self::weighted(clauses)
             }
-            Val::List(_) => Err(Error::field(label, "weighted threshold mixes weights and clauses, or nests maps")),
-            other => {
-                Err(Error::field(label, format!("threshold must be a hex string or a list, not {}", other.type_name())))
-            }
+            Val::List(_) => Err(Error::field(
+                label,
+                "weighted threshold mixes weights and clauses, has a weight that is not a string, or nests maps",
+            )),
+            other => Err(Error::field(
+                label,
+                format!("threshold must be a hex string, an integer or a list, not {}", other.type_name()),
+            )),
+        }
+    }
+
+    /// The field value as keripy writes it with `intive=True`: a numeric threshold of at
+    /// most `2^32 - 1` (keripy's `MaxIntThold`) as an integer, anything else as
+    /// [`Threshold::to_value`] writes it.
+    #[must_use]
+    pub fn to_int_value(&self) -> Value {
+        match self {
+            Threshold::Numeric(m) if *m <= MAX_INT_THOLD => Value::Int(i128::from(*m)),
+            other => other.to_value(),
         }
     }
 
@@ -270,7 +292,20 @@ impl Threshold {
     }
 }
 
-/// Parses canonical lowercase hex (no leading zeros, no prefix, at most 32 digits).
+/// keripy's `MaxIntThold`: the largest threshold or toad its builders write as an
+/// integer when asked to (`intive=True`); larger ones stay hex strings.
+pub const MAX_INT_THOLD: u64 = (1 << 32) - 1;
+
+/// Reads an integer threshold or toad: `0 ..= u64::MAX` (keripy takes any
+/// non-negative integer; one beyond `u64` could never be met by a list of keys anyway).
+pub(crate) fn parse_int(i: i128, label: &str) -> Result<u64> {
+    if i < 0 {
+        return Err(Error::field(label, format!("{i} is negative")));
+    }
+    u64::try_from(i).map_err(|_| Error::field(label, format!("{i} is too large")))
+}
+
+/// Parses canonical lowercase hex (no leading zeros, no prefix, at most 16 digits).
 pub(crate) fn parse_hex(s: &str, label: &str) -> Result<u64> {
     let ok = !s.is_empty()
         && s.len() <= 16
@@ -292,4 +327,152 @@ pub(crate) fn parse_hex_u128(s: &str, label: &str) -> Result<u128> {
         return Err(Error::field(label, format!("{s:?} is not canonical lowercase hex without leading zeros")));
     }
     u128::from_str_radix(s, 16).map_err(|_| Error::field(label, "hex number out of range"))
+}
+
+/// Why a threshold's text form ([`Threshold::from_str`](std::str::FromStr)) was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ThresholdSyntaxError {
+    /// Nothing but spaces.
+    #[error("empty threshold")]
+    Empty,
+    /// A numeric threshold that is not a decimal number of at most 64 bits.
+    #[error("threshold {text:?} is not a number or weights")]
+    Number {
+        /// The text.
+        text: String,
+    },
+    /// A weight that is not `n` or `n/d` with decimal `n` and `d`.
+    #[error("weight {text:?} is not n or n/d")]
+    Weight {
+        /// The weight's text.
+        text: String,
+    },
+    /// JSON text (starting with `[`) that is not a list of strings or of lists of strings.
+    #[error("threshold JSON at byte {offset}: {reason}")]
+    Json {
+        /// Byte offset in the trimmed text.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// Well-formed text for a threshold that is not valid (a weight above 1, a clause
+    /// summing to less than 1, …).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl std::str::FromStr for Threshold {
+    type Err = ThresholdSyntaxError;
+
+    /// Reads the text form the command line takes (`docs/guide.md`), surrounding spaces
+    /// ignored: a decimal number (`2`); weights `n/d` or `n` separated by `,`
+    /// (`1/2,1/2,1/4`), clauses separated by `;` (`1/2,1/2;1,1`); or the field's JSON
+    /// (`["1/2","1/2"]`, `[["1/2","1/2"],["1","1"]]`).
+    fn from_str(text: &str) -> Result<Self, ThresholdSyntaxError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ThresholdSyntaxError::Empty);
+        }
+        if text.starts_with('[') {
+            let value = json_list(text)?;
+            return Threshold::parse(&value, "kt").map_err(|e| ThresholdSyntaxError::Invalid(e.to_string()));
+        }
+        if !text.contains(['/', ',', ';']) {
+            return text
+                .parse::<u64>()
+                .map(Threshold::Numeric)
+                .map_err(|_| ThresholdSyntaxError::Number { text: text.to_owned() });
+        }
+        let weight = |w: &str| -> Result<Weight, ThresholdSyntaxError> {
+            let w = w.trim();
+            let bad = || ThresholdSyntaxError::Weight { text: w.to_owned() };
+            let (n, d) = w.split_once('/').unwrap_or((w, "1"));
+            let (n, d) = (n.trim().parse::<u64>().map_err(|_| bad())?, d.trim().parse::<u64>().map_err(|_| bad())?);
+            Weight::new(n, d).map_err(|e| ThresholdSyntaxError::Invalid(e.to_string()))
+        };
+        let clauses = text
+            .split(';')
+            .map(|c| c.split(',').map(weight).collect::<Result<Vec<_>, _>>())
+            .collect::<Result<Vec<_>, _>>()?;
+        Threshold::weighted(clauses).map_err(|e| ThresholdSyntaxError::Invalid(e.to_string()))
+    }
+}
+
+/// Reads JSON made of lists, strings without escapes and integers, with any spaces
+/// between tokens: enough for a threshold's JSON form.
+fn json_list(text: &str) -> Result<Value, ThresholdSyntaxError> {
+    struct P<'a> {
+        b: &'a [u8],
+        pos: usize,
+    }
+    impl P<'_> {
+        fn err(&self, reason: &'static str) -> ThresholdSyntaxError {
+            ThresholdSyntaxError::Json { offset: self.pos, reason }
+        }
+        fn skip(&mut self) {
+            while self.b.get(self.pos).is_some_and(u8::is_ascii_whitespace) {
+                self.pos += 1;
+            }
+        }
+        fn value(&mut self, depth: usize) -> Result<Value, ThresholdSyntaxError> {
+            self.skip();
+            match self.b.get(self.pos) {
+                Some(b'[') if depth < 3 => {
+                    self.pos += 1;
+                    let mut items = Vec::new();
+                    self.skip();
+                    if self.b.get(self.pos) == Some(&b']') {
+                        self.pos += 1;
+                        return Ok(Value::List(items));
+                    }
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        self.skip();
+                        match self.b.get(self.pos) {
+                            Some(b',') => self.pos += 1,
+                            Some(b']') => {
+                                self.pos += 1;
+                                return Ok(Value::List(items));
+                            }
+                            _ => return Err(self.err("expected `,` or `]`")),
+                        }
+                    }
+                }
+                Some(b'[') => Err(self.err("lists nested too deep")),
+                Some(b'"') => {
+                    let start = self.pos + 1;
+                    let len = self
+                        .b
+                        .get(start..)
+                        .and_then(|r| r.iter().position(|c| *c == b'"' || *c == b'\\'))
+                        .ok_or_else(|| self.err("unterminated string"))?;
+                    let end = start + len;
+                    if self.b.get(end) == Some(&b'\\') {
+                        return Err(self.err("escapes are not used in weights"));
+                    }
+                    let s = self.b.get(start..end).ok_or_else(|| self.err("unterminated string"))?;
+                    self.pos = end + 1;
+                    Ok(Value::Str(String::from_utf8_lossy(s).into_owned()))
+                }
+                Some(b'0'..=b'9') => {
+                    let start = self.pos;
+                    while self.b.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                        self.pos += 1;
+                    }
+                    let digits = self.b.get(start..self.pos).unwrap_or_default();
+                    let n = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok());
+                    n.map(Value::from).ok_or_else(|| self.err("number out of range"))
+                }
+                _ => Err(self.err("expected a list, a string or a number")),
+            }
+        }
+    }
+    let mut p = P { b: text.as_bytes(), pos: 0 };
+    let v = p.value(0)?;
+    p.skip();
+    if p.pos != p.b.len() {
+        return Err(p.err("text after the JSON value"));
+    }
+    Ok(v)
 }

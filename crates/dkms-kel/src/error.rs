@@ -24,13 +24,8 @@ pub enum Rule {
     #[error("drt on an identifier that is not delegated")]
     DrtNotDelegated,
     /// The rotation's witness changes break keripy's witness arithmetic.
-    #[error("invalid witness change: {reason}{}", witness.as_deref().map(|w| format!(" ({w})")).unwrap_or_default())]
-    Witnesses {
-        /// Which rule of the arithmetic.
-        reason: &'static str,
-        /// The witness concerned, when one is.
-        witness: Option<String>,
-    },
+    #[error("witness change: {0}")]
+    Witnesses(#[from] dkms_event::witness::WitnessError),
     /// The delegator's configuration forbids delegation (`DND`).
     #[error("the delegator does not delegate (DND)")]
     DelegatorDoesNotDelegate,

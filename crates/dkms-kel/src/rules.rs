@@ -8,7 +8,6 @@ use dkms_cesr::{Indexer, IndexerCode, Matter};
 use dkms_crypto::{Signature, Verfer};
 use dkms_event::message::{Body, Ilk, Inception, Message, Rotation};
 use dkms_event::primitives::{Digest, Prefix, Verkey};
-use dkms_event::seal::{Anchor, Seal};
 use dkms_event::signed::{SignedMessage, TransSigGroup};
 
 use crate::error::{Error, Result, Rule};
@@ -284,39 +283,6 @@ fn interact(
     accept(view, sm, prefix, new, sigs, wigs, None, false, &state.witnesses)
 }
 
-/// keripy's witness arithmetic for a rotation: the new witness list, or the rule broken.
-pub(crate) fn rotate_witnesses(
-    current: &[Prefix],
-    cuts: &[Prefix],
-    adds: &[Prefix],
-    toad: u64,
-) -> std::result::Result<Vec<Prefix>, Rule> {
-    let err = |reason, w: Option<&Prefix>| Rule::Witnesses { reason, witness: w.map(Prefix::qb64) };
-    for (i, c) in cuts.iter().enumerate() {
-        if cuts.iter().take(i).any(|x| x == c) {
-            return Err(err("duplicate cut", Some(c)));
-        }
-        if !current.contains(c) {
-            return Err(err("cut of a witness not in the list", Some(c)));
-        }
-    }
-    for (i, a) in adds.iter().enumerate() {
-        if adds.iter().take(i).any(|x| x == a) {
-            return Err(err("duplicate add", Some(a)));
-        }
-        if cuts.contains(a) {
-            return Err(err("witness both cut and added", Some(a)));
-        }
-        if current.contains(a) {
-            return Err(err("added witness already in the list", Some(a)));
-        }
-    }
-    let mut list: Vec<Prefix> = current.iter().filter(|w| !cuts.contains(w)).cloned().collect();
-    list.extend(adds.iter().cloned());
-    dkms_event::message::check_toad_public(toad, list.len()).map_err(|_| err("toad out of range", None))?;
-    Ok(list)
-}
-
 fn rotate(
     view: &View<'_>,
     sm: &SignedMessage,
@@ -337,8 +303,8 @@ fn rotate(
     if expected_prior.as_ref() != Some(&rot.prior) {
         return Err(Error::rule(prefix, sn, Rule::WrongPrior));
     }
-    let witnesses =
-        rotate_witnesses(&state.witnesses, &rot.cuts, &rot.adds, rot.toad).map_err(|r| Error::rule(prefix, sn, r))?;
+    let witnesses = dkms_event::witness::rotate_witnesses(&state.witnesses, &rot.cuts, &rot.adds, rot.toad)
+        .map_err(|e| Error::rule(prefix, sn, e))?;
     let next_state = state.rotate(rot, sm.message.said(), ilk, witnesses.clone());
     let sigs = verify_controller(sm, &next_state.verfers, prefix, sn, pre)?;
     if !rot.kt.satisfied_by(sigs.iter().map(Indexer::index)) {
@@ -347,7 +313,7 @@ fn rotate(
             threshold: rot.kt.clone(),
         }));
     }
-    let exposed = verify::exposed(&state.next, &rot.keys, &sigs);
+    let exposed: Vec<u32> = dkms_event::verify::exposed(&state.next, &rot.keys, &sigs).collect();
     if !state.nt.satisfied_by(exposed.iter().copied()) {
         return Ok(Decision::Escrow(Waiting::PriorNextKeys { exposed, threshold: state.nt.clone() }));
     }
@@ -414,16 +380,7 @@ fn delegation(
     if dstate.does_not_delegate() {
         return Err(Error::rule(delegate.as_str(), sn, Rule::DelegatorDoesNotDelegate));
     }
-    let wanted = Seal::Event { i: delegate.clone(), s: sn, d: said.clone() };
-    let holds = |message: &Message| -> bool {
-        let anchors = match message.body() {
-            Body::Inception(b) => &b.anchors,
-            Body::Rotation(b) => &b.anchors,
-            Body::Interaction(b) => &b.anchors,
-            _ => return false,
-        };
-        anchors.iter().any(|a| matches!(a, Anchor::Seal(s) if *s == wanted))
-    };
+    let holds = |message: &Message| message.body().anchors_event_seal(delegate, sn, said);
     if let Some((dsn, dsaid)) = couple {
         let Some(at) = view.at(dpre, *dsn)? else { return Ok(Err(waiting())) };
         if &at != dsaid {
@@ -464,11 +421,7 @@ pub(crate) fn trans_receipts(
         if est.prefix() != Some(&g.prefix) || est.sn() != Some(g.sn) {
             continue;
         }
-        let (keys, kt) = match est.body() {
-            Body::Inception(b) => (&b.keys, &b.kt),
-            Body::Rotation(b) => (&b.keys, &b.kt),
-            _ => continue,
-        };
+        let (Some(keys), Some(kt)) = (est.body().keys(), est.body().kt()) else { continue };
         let verfers = verfers(keys);
         let Ok(valid) = verify::indexed(raw, &verfers, &g.sigs, g.prefix.as_str(), g.sn, "keys", None) else {
             continue;

@@ -1,17 +1,17 @@
-//! Signature checks shared by every rule: controller signatures, exposure of
-//! prior next keys, witness signatures.
+//! Signature checks against a key list, as the engine applies them: the shared check of
+//! `dkms-event` ([`dkms_event::verify::check_indexed`]) with the verdicts computed ahead, and
+//! keripy's rule that an index beyond the list fails a key event's signatures.
 
 use dkms_cesr::Indexer;
-use dkms_crypto::{Signature, Verfer};
-use dkms_event::primitives::{Digest, Verkey};
+use dkms_crypto::Verfer;
 
 use crate::error::{Error, Result};
 
-/// Verifies indexed signatures over `raw` with `verfers` (by index). Returns the
-/// valid signatures, de-duplicated, in attachment order.
+/// Verifies indexed signatures over `raw` with `verfers` (by index). Returns the valid
+/// signatures, de-duplicated, in attachment order.
 ///
-/// An index beyond the list is an error for the whole message, as in keripy 1.1
-/// (reference §6.3).
+/// An index beyond the list is an error for the whole message, as in keripy 1.1 (reference
+/// §6.3): for controller signatures and for the witness signatures attached to an event.
 pub(crate) fn indexed(
     raw: &[u8],
     verfers: &[Verfer],
@@ -21,38 +21,11 @@ pub(crate) fn indexed(
     what: &'static str,
     pre: Option<&crate::pipeline::Preverified>,
 ) -> Result<Vec<Indexer>> {
-    let mut valid: Vec<Indexer> = Vec::with_capacity(sigs.len());
-    for (i, sig) in sigs.iter().enumerate() {
-        if sigs.iter().take(i).any(|s| s == sig) {
-            continue;
-        }
-        let index = sig.index();
-        let Some(verfer) = verfers.get(index as usize) else {
-            return Err(Error::IndexOutOfRange { prefix: prefix.to_owned(), sn, index, len: verfers.len(), what });
-        };
-        // A verdict computed ahead counts only if it was computed with this very key.
-        let ok = match crate::pipeline::preverified(pre, i, verfer) {
-            Some(ok) => ok,
-            None => Signature::from_siger(sig).is_ok_and(|s| verfer.verify(&s, raw).is_ok()),
-        };
-        if ok {
-            valid.push(sig.clone());
-        }
+    let checked = dkms_event::verify::check_indexed(raw, verfers, sigs, |position, verfer| {
+        crate::pipeline::preverified(pre, position, verfer)
+    });
+    if let Some(&index) = checked.out_of_range.first() {
+        return Err(Error::IndexOutOfRange { prefix: prefix.to_owned(), sn, index, len: verfers.len(), what });
     }
-    Ok(valid)
-}
-
-/// The ondices of valid signatures whose key at `index` is committed in `prior_next[ondex]`
-/// (keripy `Kever.exposeds`): the digest of the key's qb64 text with the code of the commitment.
-pub(crate) fn exposed(prior_next: &[Digest], new_keys: &[Verkey], valid: &[Indexer]) -> Vec<u32> {
-    valid
-        .iter()
-        .filter_map(|sig| {
-            let ondex = sig.ondex()?;
-            let commitment = prior_next.get(ondex as usize)?;
-            let key = new_keys.get(sig.index() as usize)?;
-            let d = dkms_crypto::digest(commitment.code(), key.qb64().as_bytes()).ok()?;
-            (&d == commitment.matter()).then_some(ondex)
-        })
-        .collect()
+    Ok(checked.valid)
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use dkms_cesr::{Indexer, Matter};
 use dkms_crypto::Verfer;
-use dkms_event::message::{Body, Message};
+use dkms_event::message::Message;
 use dkms_event::primitives::{Digest, Prefix, Verkey};
 use dkms_event::signed::TransSigGroup;
 use dkms_store::{AttachmentKind, Store};
@@ -223,12 +223,11 @@ impl<'a> View<'a> {
 /// Applies an establishment event's witness changes to `list` (an inception sets it). Only
 /// for events already accepted, whose changes were checked when they were.
 fn apply_witness_changes(list: &mut Vec<Prefix>, message: &Message) {
-    match message.body() {
-        Body::Inception(b) => list.clone_from(&b.witnesses),
-        Body::Rotation(b) => {
-            list.retain(|w| !b.cuts.contains(w));
-            list.extend(b.adds.iter().cloned());
-        }
-        _ => {}
+    let body = message.body();
+    if let Some(w) = body.witnesses() {
+        list.clone_from(&w.to_vec());
+    } else if let (Some(cuts), Some(adds)) = (body.cuts(), body.adds()) {
+        list.retain(|w| !cuts.contains(w));
+        list.extend(adds.iter().cloned());
     }
 }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use dkms_cesr::{Domain, Indexer, MatterCode};
 use dkms_crypto::secrecy::{ExposeSecret, SecretString};
-use dkms_crypto::{Algorithm, KeySpec, Salter, Signature, Signer, SoftSigner, Tier, Verfer};
+use dkms_crypto::{Algorithm, KeySpec, Salter, Signer, SoftSigner, Tier, Verfer};
 use dkms_event::builder::{Incept, Interact, Rotate, default_nt};
 use dkms_event::message::{Body, Ilk, Message};
 use dkms_event::primitives::{Digest, Prefix, Verkey};
@@ -629,6 +629,7 @@ impl Controller {
             delegator: opts.delegator.clone(),
             prefix_code: Some(MatterCode::Blake3_256),
             kind: None,
+            intive: false,
         }
         .build()?;
         let prefix = message.prefix().cloned().ok_or_else(|| Error::invalid("inception", "no prefix"))?;
@@ -913,6 +914,7 @@ impl Controller {
             delegator: spec.delegator.clone(),
             prefix_code: Some(MatterCode::Blake3_256),
             kind: None,
+            intive: false,
         }
         .build()?;
         Ok(Prepared {
@@ -1125,22 +1127,22 @@ pub fn chain(kevery: &Kevery, prefix: &str) -> Result<Vec<Logged>> {
 
 /// Verifies indexed signatures over `data` against a key state's current keys and threshold.
 ///
+/// A signature whose index is beyond the key list is skipped, not an error (the data is
+/// not an event; keripy fails an event for one).
+///
 /// # Errors
 /// [`Error::VerificationFailed`] when the valid signatures do not meet the threshold.
 pub fn verify_with_state(state: &KeyState, data: &[u8], sigs: &[Indexer]) -> Result<Verified> {
-    let mut indices = Vec::new();
-    for sig in sigs {
-        let Some(key) = state.keys.get(sig.index() as usize) else { continue };
-        let Ok(verfer) = Verfer::new(key.matter().clone()) else { continue };
-        if Signature::from_siger(sig).is_ok_and(|s| verfer.verify(&s, data).is_ok()) && !indices.contains(&sig.index())
-        {
-            indices.push(sig.index());
-        }
-    }
+    let Ok(verfers) = state.keys.iter().map(|k| Verfer::new(k.matter().clone())).collect::<Result<Vec<_>, _>>() else {
+        return Err(Error::VerificationFailed);
+    };
+    let checked = dkms_event::verify::check_indexed(data, &verfers, sigs, |_, _| None);
+    let mut indices: Vec<u32> = checked.indices().collect();
     if !state.kt.satisfied_by(indices.iter().copied()) {
         return Err(Error::VerificationFailed);
     }
     indices.sort_unstable();
+    indices.dedup();
     Ok(Verified { prefix: state.prefix.qb64(), sn: state.sn, indices })
 }
 

@@ -423,3 +423,22 @@ impl core::fmt::Display for MatterCode {
         f.write_str(self.code())
     }
 }
+
+/// True for the codes whose value is a private key or a private key seed:
+/// `A` Ed25519 seed, `J` secp256k1 seed, `Q` secp256r1 seed, `K` Ed448 seed,
+/// `O` X25519 private key.
+///
+/// Salts (`0A`) are not listed: the same code carries public 128-bit numbers
+/// (sequence numbers, ordinals). A salt is secret by its use, not by its code,
+/// so salts are encoded with [`SecretMatter`](crate::SecretMatter) by the code that knows they are salts.
+#[must_use]
+pub const fn is_secret_code(code: MatterCode) -> bool {
+    matches!(
+        code,
+        MatterCode::Ed25519Seed
+            | MatterCode::Ecdsa256k1Seed
+            | MatterCode::Ecdsa256r1Seed
+            | MatterCode::Ed448Seed
+            | MatterCode::X25519Private
+    )
+}

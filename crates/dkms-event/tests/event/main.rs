@@ -4,6 +4,7 @@
 mod builders;
 mod cesr_streams;
 mod events_keripy;
+mod lenient;
 mod properties;
 mod reference;
 mod serialization;
