@@ -217,14 +217,14 @@ fn key_state(c: &mut Criterion) {
     g.bench_function("memory_state", |b| {
         b.iter(|| {
             i = (i + 1) % prefixes.len();
-            black_box(k.state(&prefixes[i]).unwrap().sn)
+            black_box(k.state(&prefixes[i]).unwrap().sn())
         })
     });
     g.bench_function("redb_read_decode", |b| {
         b.iter(|| {
             i = (i + 1) % prefixes.len();
             let blob = store.read().unwrap().state(&prefixes[i]).unwrap().unwrap();
-            black_box(dkms_kel::KeyState::from_blob(&blob).unwrap().sn)
+            black_box(dkms_kel::KeyState::from_blob(&blob).unwrap().sn())
         })
     });
     g.finish();

@@ -63,7 +63,7 @@ fn demo(home: &std::path::Path, json_out: bool) -> Result<u8> {
     let state = c.state("demo")?.clone();
     s.step(
         "incept",
-        json!({"alias": "demo", "prefix": icp.prefix, "said": icp.said, "keys": state.keys.len()}),
+        json!({"alias": "demo", "prefix": icp.prefix, "said": icp.said, "keys": state.keys().len()}),
         &format!(
             "identifier 'demo' {}\n3 Ed25519 keys, weighted threshold [1/2, 1/2, 1/2], 3 pre-rotated next keys",
             icp.prefix
@@ -126,14 +126,14 @@ fn demo(home: &std::path::Path, json_out: bool) -> Result<u8> {
         json!({
             "valid": verdict.valid,
             "accepted": verdict.report.accepted,
-            "sn": st.map(|x| crate::out::num(x.sn)),
-            "digest": st.map(|x| x.said.qb64()),
+            "sn": st.map(|x| crate::out::num(x.sn())),
+            "digest": st.map(|x| x.said().qb64()),
         }),
         &format!(
             "stateless check in a fresh in-memory store: {} ({} events accepted, key state sn {})",
             if verdict.valid { "valid" } else { "INVALID" },
             verdict.report.accepted,
-            st.map_or(0, |x| x.sn)
+            st.map_or(0, |x| x.sn())
         ),
     );
     if json_out {

@@ -602,7 +602,7 @@ fn report_event(cli: &Cli, c: &Controller, ev: &dkms::EventSummary) -> Result<u8
         println!("{} {} sn {} {} ({status})", ev.ilk.as_str(), ev.alias, ev.sn, ev.prefix);
         println!("  said {}", ev.said);
         if let Some(state) = c.kevery().state(&ev.prefix) {
-            for (i, k) in state.keys.iter().enumerate() {
+            for (i, k) in state.keys().iter().enumerate() {
                 println!("  key {i} {}", k.qb64());
             }
         }
@@ -622,15 +622,15 @@ fn sign(cli: &Cli, a: &SignArgs) -> Result<u8> {
     if cli.json {
         print_json(&json!({
             "alias": a.alias,
-            "prefix": state.prefix.qb64(),
-            "sn": out::num(state.sn),
+            "prefix": state.prefix().qb64(),
+            "sn": out::num(state.sn()),
             "signatures": text,
             "indexed": sigs.iter().map(|s| s.qb64()).collect::<Vec<_>>(),
         }))?;
     } else if a.out.is_none() {
         println!("{text}");
     } else {
-        println!("signed {} with {} key(s) of {}", a.file.display(), sigs.len(), state.prefix.qb64());
+        println!("signed {} with {} key(s) of {}", a.file.display(), sigs.len(), state.prefix().qb64());
     }
     Ok(0)
 }
@@ -675,10 +675,10 @@ fn list(cli: &Cli) -> Result<u8> {
                 json!({
                     "alias": i.alias,
                     "prefix": i.prefix,
-                    "sn": i.state.as_ref().map(|s| out::num(s.sn)),
+                    "sn": i.state.as_ref().map(|s| out::num(s.sn())),
                     "algorithm": i.algorithm.map(|a| a.name()),
                     "external": i.external,
-                    "keys": i.state.as_ref().map_or(0, |s| s.keys.len()),
+                    "keys": i.state.as_ref().map_or(0, |s| s.keys().len()),
                 })
             })
             .collect();
@@ -688,8 +688,8 @@ fn list(cli: &Cli) -> Result<u8> {
     } else {
         println!("{:<20} {:<46} {:>4} {:>4}  algorithm", "alias", "prefix", "sn", "keys");
         for i in &ids {
-            let sn = i.state.as_ref().map_or("-".to_owned(), |s| s.sn.to_string());
-            let keys = i.state.as_ref().map_or(0, |s| s.keys.len());
+            let sn = i.state.as_ref().map_or("-".to_owned(), |s| s.sn().to_string());
+            let keys = i.state.as_ref().map_or(0, |s| s.keys().len());
             let algo = if i.external { "external" } else { i.algorithm.map_or("?", Algorithm::name) };
             println!("{:<20} {:<46} {sn:>4} {keys:>4}  {algo}", i.alias, i.prefix);
         }

@@ -36,18 +36,18 @@ fn threshold_json(t: &Threshold) -> Json {
 /// The identifier object of `keri kel verify --json` and `keri status --json`.
 pub(crate) fn state_json(s: &KeyState) -> Json {
     json!({
-        "prefix": s.prefix.qb64(),
-        "sn": num(s.sn),
-        "digest": s.said.qb64(),
-        "keys": s.keys.iter().map(Verkey::qb64).collect::<Vec<_>>(),
-        "next": s.next.iter().map(Digest::qb64).collect::<Vec<_>>(),
-        "kt": threshold_json(&s.kt),
-        "nt": threshold_json(&s.nt),
-        "witnesses": s.witnesses.iter().map(Prefix::qb64).collect::<Vec<_>>(),
-        "toad": s.toad,
-        "delegator": s.delegator.as_ref().map(Prefix::qb64),
-        "config": s.config.iter().map(|t| value_json(&t.to_value())).collect::<Vec<_>>(),
-        "last_est": {"sn": num(s.last_est.sn), "digest": s.last_est.said.qb64()},
+        "prefix": s.prefix().qb64(),
+        "sn": num(s.sn()),
+        "digest": s.said().qb64(),
+        "keys": s.keys().iter().map(Verkey::qb64).collect::<Vec<_>>(),
+        "next": s.next().iter().map(Digest::qb64).collect::<Vec<_>>(),
+        "kt": threshold_json(s.kt()),
+        "nt": threshold_json(s.nt()),
+        "witnesses": s.witnesses().iter().map(Prefix::qb64).collect::<Vec<_>>(),
+        "toad": s.toad(),
+        "delegator": s.delegator().map(Prefix::qb64),
+        "config": s.config().iter().map(|t| value_json(&t.to_value())).collect::<Vec<_>>(),
+        "last_est": {"sn": num(s.last_est().sn), "digest": s.last_est().said.qb64()},
         "transferable": s.transferable(),
     })
 }
@@ -62,29 +62,29 @@ fn threshold_text(t: &Threshold) -> String {
 /// Key state as readable text.
 pub(crate) fn state_text(s: &KeyState) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "prefix       {}", s.prefix.qb64());
-    let _ = writeln!(o, "sn           {} ({})", s.sn, s.ilk.as_str());
-    let _ = writeln!(o, "digest       {}", s.said.qb64());
-    let _ = writeln!(o, "signing      {} of {} key(s)", threshold_text(&s.kt), s.keys.len());
-    for (i, k) in s.keys.iter().enumerate() {
+    let _ = writeln!(o, "prefix       {}", s.prefix().qb64());
+    let _ = writeln!(o, "sn           {} ({})", s.sn(), s.ilk().as_str());
+    let _ = writeln!(o, "digest       {}", s.said().qb64());
+    let _ = writeln!(o, "signing      {} of {} key(s)", threshold_text(&s.kt()), s.keys().len());
+    for (i, k) in s.keys().iter().enumerate() {
         let _ = writeln!(o, "  key {i:<3}    {}", k.qb64());
     }
-    let _ = writeln!(o, "next         {} of {} commitment(s)", threshold_text(&s.nt), s.next.len());
-    for (i, n) in s.next.iter().enumerate() {
+    let _ = writeln!(o, "next         {} of {} commitment(s)", threshold_text(&s.nt()), s.next().len());
+    for (i, n) in s.next().iter().enumerate() {
         let _ = writeln!(o, "  next {i:<3}   {}", n.qb64());
     }
-    let _ = writeln!(o, "witnesses    {} (toad {})", s.witnesses.len(), s.toad);
-    for w in &s.witnesses {
+    let _ = writeln!(o, "witnesses    {} (toad {})", s.witnesses().len(), s.toad());
+    for w in s.witnesses() {
         let _ = writeln!(o, "  witness    {}", w.qb64());
     }
-    if let Some(d) = &s.delegator {
+    if let Some(d) = &s.delegator() {
         let _ = writeln!(o, "delegator    {}", d.qb64());
     }
-    if !s.config.is_empty() {
-        let c: Vec<&str> = s.config.iter().map(|t| t.as_str()).collect();
+    if !s.config().is_empty() {
+        let c: Vec<&str> = s.config().iter().map(|t| t.as_str()).collect();
         let _ = writeln!(o, "config       {}", c.join(" "));
     }
-    let _ = writeln!(o, "last est.    sn {} {}", s.last_est.sn, s.last_est.said.qb64());
+    let _ = writeln!(o, "last est.    sn {} {}", s.last_est().sn, s.last_est().said.qb64());
     let _ = writeln!(o, "transferable {}", s.transferable());
     o
 }
@@ -181,11 +181,11 @@ pub(crate) fn verdict_text(v: &StreamVerdict) -> String {
         let _ = writeln!(
             o,
             "  {} sn {} keys {} kt {} digest {}",
-            s.prefix.qb64(),
-            s.sn,
-            s.keys.len(),
-            threshold_text(&s.kt),
-            s.said.qb64()
+            s.prefix().qb64(),
+            s.sn(),
+            s.keys().len(),
+            threshold_text(&s.kt()),
+            s.said().qb64()
         );
     }
     o

@@ -29,42 +29,140 @@ pub struct LastEstablishment {
 #[derive(Clone)]
 pub struct KeyState {
     /// Identifier.
-    pub prefix: Prefix,
+    pub(crate) prefix: Prefix,
     /// Sequence number of the latest event.
-    pub sn: u128,
+    pub(crate) sn: u128,
     /// SAID of the latest event.
-    pub said: Digest,
+    pub(crate) said: Digest,
     /// Prior SAID of the latest event (`None` at inception).
-    pub prior: Option<Digest>,
+    pub(crate) prior: Option<Digest>,
     /// Type of the latest event.
-    pub ilk: Ilk,
+    pub(crate) ilk: Ilk,
     /// Current signing threshold.
-    pub kt: Threshold,
+    pub(crate) kt: Threshold,
     /// Current signing keys.
-    pub keys: Vec<Verkey>,
+    pub(crate) keys: Vec<Verkey>,
     /// Next threshold.
-    pub nt: Threshold,
+    pub(crate) nt: Threshold,
     /// Next key digests.
-    pub next: Vec<Digest>,
+    pub(crate) next: Vec<Digest>,
     /// Witness threshold.
-    pub toad: u64,
+    pub(crate) toad: u64,
     /// Current witnesses.
-    pub witnesses: Vec<Prefix>,
+    pub(crate) witnesses: Vec<Prefix>,
     /// Configuration traits from inception.
-    pub config: Vec<Trait>,
+    pub(crate) config: Vec<Trait>,
     /// Delegator, for delegated identifiers.
-    pub delegator: Option<Prefix>,
+    pub(crate) delegator: Option<Prefix>,
     /// Latest establishment event.
-    pub last_est: LastEstablishment,
+    pub(crate) last_est: LastEstablishment,
     /// First-seen ordinal of the latest event.
-    pub first_seen: u64,
+    pub(crate) first_seen: u64,
     /// First-seen time of the latest event, microseconds since the Unix epoch.
-    pub first_seen_at: u64,
+    pub(crate) first_seen_at: u64,
     /// Decoded keys, shared by every event until the next rotation.
     pub(crate) verfers: Arc<[Verfer]>,
     /// The witness list and its decoded keys, shared with the events logged under it.
     pub(crate) witness_list: Arc<[Prefix]>,
     pub(crate) witness_verfers: Arc<[Verfer]>,
+}
+
+impl KeyState {
+    /// Identifier.
+    #[must_use]
+    pub fn prefix(&self) -> &Prefix {
+        &self.prefix
+    }
+
+    /// Sequence number of the latest event.
+    #[must_use]
+    pub fn sn(&self) -> u128 {
+        self.sn
+    }
+
+    /// SAID of the latest event.
+    #[must_use]
+    pub fn said(&self) -> &Digest {
+        &self.said
+    }
+
+    /// Prior SAID of the latest event (`None` at inception).
+    #[must_use]
+    pub fn prior(&self) -> Option<&Digest> {
+        self.prior.as_ref()
+    }
+
+    /// Type of the latest event.
+    #[must_use]
+    pub fn ilk(&self) -> Ilk {
+        self.ilk
+    }
+
+    /// Current signing threshold.
+    #[must_use]
+    pub fn kt(&self) -> &Threshold {
+        &self.kt
+    }
+
+    /// Current signing keys.
+    #[must_use]
+    pub fn keys(&self) -> &[Verkey] {
+        &self.keys
+    }
+
+    /// Next threshold.
+    #[must_use]
+    pub fn nt(&self) -> &Threshold {
+        &self.nt
+    }
+
+    /// Next key digests.
+    #[must_use]
+    pub fn next(&self) -> &[Digest] {
+        &self.next
+    }
+
+    /// Witness threshold.
+    #[must_use]
+    pub fn toad(&self) -> u64 {
+        self.toad
+    }
+
+    /// Current witnesses.
+    #[must_use]
+    pub fn witnesses(&self) -> &[Prefix] {
+        &self.witnesses
+    }
+
+    /// Configuration traits from inception.
+    #[must_use]
+    pub fn config(&self) -> &[Trait] {
+        &self.config
+    }
+
+    /// Delegator, for delegated identifiers.
+    #[must_use]
+    pub fn delegator(&self) -> Option<&Prefix> {
+        self.delegator.as_ref()
+    }
+
+    /// Latest establishment event.
+    #[must_use]
+    pub fn last_est(&self) -> &LastEstablishment {
+        &self.last_est
+    }
+
+    /// First-seen ordinal of the latest event.
+    #[must_use]
+    pub fn first_seen(&self) -> u64 {
+        self.first_seen
+    }
+
+    /// First-seen time of the latest event, microseconds since the Unix epoch.
+    #[must_use]
+    pub fn first_seen_at(&self) -> u64 {
+        self.first_seen_at
+    }
 }
 
 impl core::fmt::Debug for KeyState {

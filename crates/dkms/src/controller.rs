@@ -479,7 +479,7 @@ impl Controller {
             && let Some(state) = self.kevery.state(&rec.prefix)
         {
             let next_keys: Vec<String> = signers_of(&rec.next)?.iter().map(|s| s.verfer().qb64()).collect::<Vec<_>>();
-            let state_keys: Vec<String> = state.keys.iter().map(Verkey::qb64).collect();
+            let state_keys: Vec<String> = state.keys().iter().map(Verkey::qb64).collect();
             if !next_keys.is_empty() && next_keys == state_keys {
                 rec = Self::promote(rec);
                 self.write_record(&rec)?;
@@ -671,7 +671,7 @@ impl Controller {
             // Our own delegator approves by anchoring the event.
             let seal = Anchor::Seal(Seal::Event { i: prefix.clone(), s: sn, d: said.clone() });
             self.interact(&dalias, vec![seal])?;
-            let accepted = |k: &Kevery| k.state(&prefix.qb64()).is_some_and(|s| s.sn == sn && s.said == said);
+            let accepted = |k: &Kevery| k.state(&prefix.qb64()).is_some_and(|s| s.sn() == sn && *s.said() == said);
             if !accepted(&self.kevery) {
                 // dkms-kel retries a delegated rotation in escrow only when the delegate's own
                 // KEL moves, not the delegator's: submit it again now that it is approved.
@@ -748,33 +748,33 @@ impl Controller {
         let next_count = opts.next_count.unwrap_or(new_current.len());
         let kidx = rec.kidx.saturating_add(rec.current.len() as u64).saturating_add(new_current.len() as u64);
         let new_next = Self::generate(&rec, algorithm, next_count, rec.ridx.saturating_add(2), kidx)?;
-        let kt = opts.kt.clone().unwrap_or_else(|| state.nt.clone());
+        let kt = opts.kt.clone().unwrap_or_else(|| state.nt().clone());
         let nt = opts
             .nt
             .clone()
             .unwrap_or_else(|| if next_count == new_current.len() { kt.clone() } else { default_nt(next_count) });
         let keys = new_current.iter().map(verkey_of).collect::<Result<Vec<_>>>()?;
         let mut rot = Rotate::new(
-            state.prefix.clone(),
-            state.sn.saturating_add(1),
-            state.said.clone(),
+            state.prefix().clone(),
+            state.sn().saturating_add(1),
+            state.said().clone(),
             keys.clone(),
             new_next.iter().map(|s| next_digest(&verkey_of(s)?)).collect::<Result<Vec<_>>>()?,
         );
         rot.kt = Some(kt);
         rot.nt = Some(nt);
-        rot.witnesses = state.witnesses.clone();
+        rot.witnesses = state.witnesses().to_vec();
         rot.adds = opts.adds.clone();
         rot.cuts = opts.cuts.clone();
         rot.toad = opts.toad;
         rot.anchors = opts.anchors.clone();
-        rot.delegated = state.delegator.is_some();
+        rot.delegated = state.delegator().is_some();
         let prepared = Prepared {
             alias: alias.to_owned(),
             message: rot.build()?,
             keys,
-            prior_next: Some(state.next.clone()),
-            delegator: state.delegator.clone(),
+            prior_next: Some(state.next().to_vec()),
+            delegator: state.delegator().cloned(),
             change: Change::Rotate(Zeroizing::new(seeds_of(&new_next)?)),
             sigs: Vec::new(),
         };
@@ -829,8 +829,8 @@ impl Controller {
     /// current key; [`Error::Signer`] when a signer fails.
     pub fn sign_with(&self, alias_or_prefix: &str, data: &[u8], signers: &[&dyn Signer]) -> Result<Vec<Indexer>> {
         let state = self.state(alias_or_prefix)?;
-        let prefix = state.prefix.qb64();
-        signers.iter().map(|s| sign_at(data, *s, &state.keys, None, &prefix)).collect()
+        let prefix = state.prefix().qb64();
+        signers.iter().map(|s| sign_at(data, *s, &state.keys(), None, &prefix)).collect()
     }
 
     /// Verifies indexed signatures over `data` against the current key state of an alias or
@@ -946,26 +946,26 @@ impl Controller {
     pub fn prepare_rotate(&self, alias: &str, spec: ExternalRotate) -> Result<Prepared> {
         let state = self.external_state(alias)?;
         let mut rot = Rotate::new(
-            state.prefix.clone(),
-            state.sn.saturating_add(1),
-            state.said.clone(),
+            state.prefix().clone(),
+            state.sn().saturating_add(1),
+            state.said().clone(),
             spec.keys.clone(),
             spec.next,
         );
         rot.kt = spec.kt;
         rot.nt = spec.nt;
-        rot.witnesses = state.witnesses.clone();
+        rot.witnesses = state.witnesses().to_vec();
         rot.adds = spec.adds;
         rot.cuts = spec.cuts;
         rot.toad = spec.toad;
         rot.anchors = spec.anchors;
-        rot.delegated = state.delegator.is_some();
+        rot.delegated = state.delegator().is_some();
         Ok(Prepared {
             alias: alias.to_owned(),
             message: rot.build()?,
             keys: spec.keys,
-            prior_next: Some(state.next.clone()),
-            delegator: state.delegator.clone(),
+            prior_next: Some(state.next().to_vec()),
+            delegator: state.delegator().cloned(),
             change: Change::Nothing,
             sigs: Vec::new(),
         })
@@ -980,9 +980,9 @@ impl Controller {
         let rec = self.record(alias)?;
         let state = self.current_state(&rec)?;
         let message = Interact {
-            prefix: state.prefix.clone(),
-            sn: state.sn.saturating_add(1),
-            prior: state.said.clone(),
+            prefix: state.prefix().clone(),
+            sn: state.sn().saturating_add(1),
+            prior: state.said().clone(),
             anchors,
             kind: None,
         }
@@ -990,7 +990,7 @@ impl Controller {
         Ok(Prepared {
             alias: alias.to_owned(),
             message,
-            keys: state.keys.clone(),
+            keys: state.keys().to_vec(),
             prior_next: None,
             delegator: None,
             change: Change::Nothing,
@@ -1012,11 +1012,11 @@ impl Controller {
             Body::Inception(icp) => (icp.keys.clone(), None, icp.delegator.clone(), Change::NewExternal),
             Body::Rotation(rot) => {
                 let state = self.external_state(alias)?;
-                (rot.keys.clone(), Some(state.next.clone()), state.delegator.clone(), Change::Nothing)
+                (rot.keys.clone(), Some(state.next().to_vec()), state.delegator().cloned(), Change::Nothing)
             }
             Body::Interaction(_) => {
                 let rec = self.record(alias)?;
-                (self.current_state(&rec)?.keys, None, None, Change::Nothing)
+                (self.current_state(&rec)?.keys().to_vec(), None, None, Change::Nothing)
             }
             _ => return Err(Error::NotAKeyEvent { ilk: message.ilk().as_str() }),
         };
@@ -1067,8 +1067,8 @@ impl Controller {
                     Body::Interaction(i) => Some(&i.prior),
                     _ => None,
                 };
-                if prepared.sn() != state.sn.saturating_add(1) || prior != Some(&state.said) {
-                    return Err(Error::Stale { prefix, sn: state.sn });
+                if prepared.sn() != state.sn().saturating_add(1) || prior != Some(&state.said()) {
+                    return Err(Error::Stale { prefix, sn: state.sn() });
                 }
                 Some(rec)
             }
@@ -1133,17 +1133,18 @@ pub fn chain(kevery: &Kevery, prefix: &str) -> Result<Vec<Logged>> {
 /// # Errors
 /// [`Error::VerificationFailed`] when the valid signatures do not meet the threshold.
 pub fn verify_with_state(state: &KeyState, data: &[u8], sigs: &[Indexer]) -> Result<Verified> {
-    let Ok(verfers) = state.keys.iter().map(|k| Verfer::new(k.matter().clone())).collect::<Result<Vec<_>, _>>() else {
+    let Ok(verfers) = state.keys().iter().map(|k| Verfer::new(k.matter().clone())).collect::<Result<Vec<_>, _>>()
+    else {
         return Err(Error::VerificationFailed);
     };
     let checked = dkms_event::verify::check_indexed(data, &verfers, sigs, |_, _| None);
     let mut indices: Vec<u32> = checked.indices().collect();
-    if !state.kt.satisfied_by(indices.iter().copied()) {
+    if !state.kt().satisfied_by(indices.iter().copied()) {
         return Err(Error::VerificationFailed);
     }
     indices.sort_unstable();
     indices.dedup();
-    Ok(Verified { prefix: state.prefix.qb64(), sn: state.sn, indices })
+    Ok(Verified { prefix: state.prefix().qb64(), sn: state.sn(), indices })
 }
 
 /// Ingests `bytes`, reporting progress as `(bytes done, total bytes)`; offsets in the report

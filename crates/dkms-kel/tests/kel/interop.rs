@@ -31,18 +31,18 @@ fn to_json(v: &EventValue) -> Value {
 /// A key state in the JSON shape the scenarios use (`scenarios.py` `states()`).
 pub(crate) fn state_json(s: &KeyState) -> Value {
     json!({
-        "prefix": s.prefix.qb64(),
-        "sn": u64::try_from(s.sn).unwrap(),
-        "said": s.said.qb64(),
-        "keys": s.keys.iter().map(|k| k.qb64()).collect::<Vec<_>>(),
-        "next": s.next.iter().map(|d| d.qb64()).collect::<Vec<_>>(),
-        "kt": to_json(&s.kt.to_value()),
-        "nt": to_json(&s.nt.to_value()),
-        "toad": s.toad,
-        "witnesses": s.witnesses.iter().map(|w| w.qb64()).collect::<Vec<_>>(),
-        "delegator": s.delegator.as_ref().map(|d| d.qb64()),
-        "config": s.config.iter().map(|c| c.as_str().to_owned()).collect::<Vec<_>>(),
-        "last_est": {"sn": u64::try_from(s.last_est.sn).unwrap(), "said": s.last_est.said.qb64()},
+        "prefix": s.prefix().qb64(),
+        "sn": u64::try_from(s.sn()).unwrap(),
+        "said": s.said().qb64(),
+        "keys": s.keys().iter().map(|k| k.qb64()).collect::<Vec<_>>(),
+        "next": s.next().iter().map(|d| d.qb64()).collect::<Vec<_>>(),
+        "kt": to_json(&s.kt().to_value()),
+        "nt": to_json(&s.nt().to_value()),
+        "toad": s.toad(),
+        "witnesses": s.witnesses().iter().map(|w| w.qb64()).collect::<Vec<_>>(),
+        "delegator": s.delegator().as_ref().map(|d| d.qb64()),
+        "config": s.config().iter().map(|c| c.as_str().to_owned()).collect::<Vec<_>>(),
+        "last_est": {"sn": u64::try_from(s.last_est().sn).unwrap(), "said": s.last_est().said.qb64()},
     })
 }
 

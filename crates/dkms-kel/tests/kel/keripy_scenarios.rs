@@ -87,7 +87,7 @@ fn late_receipts_complete_a_partially_witnessed_inception() {
         assert_eq!(kevery.process_at(event, 1).escrow_kind(), Some(EscrowKind::PartiallyWitnessed));
         assert!(kevery.state(&prefix).is_none());
         assert_eq!(kevery.process_at(get(rct), 2), Outcome::Accepted);
-        assert_eq!(kevery.state(&prefix).unwrap().sn, 0, "{icp} accepted once its receipts arrived");
+        assert_eq!(kevery.state(&prefix).unwrap().sn(), 0, "{icp} accepted once its receipts arrived");
         assert!(kevery.escrowed().is_empty());
     }
 }

@@ -46,7 +46,7 @@ fn states(k: &Kevery) -> Vec<(String, u128, String)> {
         .iter()
         .map(|p| {
             let s = k.state(p).unwrap();
-            (p.to_string(), s.sn, s.said.qb64())
+            (p.to_string(), s.sn(), s.said().qb64())
         })
         .collect();
     v.sort();

@@ -16,7 +16,7 @@ fn states(k: &Kevery) -> Vec<(String, u128, String, u64)> {
         .iter()
         .map(|p| {
             let s = k.state(p).unwrap();
-            (p.to_string(), s.sn, s.said.qb64(), s.first_seen)
+            (p.to_string(), s.sn(), s.said().qb64(), s.first_seen())
         })
         .collect()
 }

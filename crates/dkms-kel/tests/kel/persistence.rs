@@ -32,7 +32,7 @@ fn summary(k: &Kevery) -> Vec<(String, u128, String, usize)> {
         .iter()
         .map(|p| {
             let s = k.state(p).unwrap();
-            (p.to_string(), s.sn, s.said.qb64(), k.kel(p).unwrap().len())
+            (p.to_string(), s.sn(), s.said().qb64(), k.kel(p).unwrap().len())
         })
         .collect()
 }
@@ -100,11 +100,11 @@ fn escrows_survive_a_reopen() {
         assert_eq!(k.process_at(icp, 2), Outcome::Accepted);
         assert!(k.escrowed().is_empty(), "{name}");
         let p = k.prefixes()[0].to_owned();
-        assert_eq!(k.state(&p).unwrap().sn as usize, msgs.len() - 1);
+        assert_eq!(k.state(&p).unwrap().sn() as usize, msgs.len() - 1);
         drop(k);
         let k = Kevery::open(open(), Config::default()).unwrap();
         assert!(k.escrowed().is_empty(), "{name}: escrow deletions are durable");
-        assert_eq!(k.state(&p).unwrap().sn as usize, msgs.len() - 1);
+        assert_eq!(k.state(&p).unwrap().sn() as usize, msgs.len() - 1);
     }
 }
 

@@ -58,10 +58,10 @@ proptest! {
         let bytes: Vec<Vec<u8>> = events.iter().map(|e| e.to_cesr(Domain::Text, false).unwrap()).collect();
         let k = ingest(&bytes);
         let st = k.state(&pre).unwrap();
-        prop_assert_eq!(st.sn, ops.len() as u128);
-        prop_assert_eq!(&st.said, events.last().unwrap().message.said());
+        prop_assert_eq!(st.sn(), ops.len() as u128);
+        prop_assert_eq!(st.said(), events.last().unwrap().message.said());
         let rotations = ops.iter().filter(|r| **r).count();
-        prop_assert_eq!(st.keys.clone(), vec![verkey(&signer(seed.wrapping_add(rotations as u8).max(1)))]);
+        prop_assert_eq!(st.keys().clone(), vec![verkey(&signer(seed.wrapping_add(rotations as u8).max(1)))]);
     }
 
     #[test]
@@ -79,7 +79,7 @@ proptest! {
         let p = pos % bytes[i].len();
         bytes[i][p] ^= x;
         let k = ingest(&bytes);
-        let final_said = k.state(&pre).map(|s| s.said.clone());
+        let final_said = k.state(&pre).map(|s| s.said().clone());
         let untouched = events.last().unwrap().message.said().clone();
         let before = (i > 0).then(|| events[i - 1].message.said().clone());
         // Either the change was harmless (e.g. a signature code with the same meaning),

@@ -84,8 +84,8 @@ fn inception_rotation_interaction_in_order() {
     let e2 = rot(&pre, 2, e1.message.said(), &k1, &k2);
     assert_eq!(kv.process_at(e2.clone(), 3), Outcome::Accepted);
     let st = kv.state(&pre.qb64()).unwrap();
-    assert_eq!((st.sn, st.last_est.sn, st.first_seen), (2, 2, 2));
-    assert_eq!(st.keys, vec![verkey(&k1)]);
+    assert_eq!((st.sn(), st.last_est().sn, st.first_seen()), (2, 2, 2));
+    assert_eq!(st.keys(), vec![verkey(&k1)]);
     // The old key no longer signs.
     let bad = ixn(&pre, 3, e2.message.said(), &k0);
     assert!(matches!(kv.process_at(bad, 4), Outcome::Rejected(dkms_kel::Error::NoValidSignature { .. })));
@@ -103,7 +103,7 @@ fn rotation_must_expose_the_committed_next_key() {
     // Signed by a key that was never committed: current threshold met, prior next not.
     let e1 = rot(&pre, 1, e0.message.said(), &stranger, &k1);
     assert_eq!(kv.process_at(e1, 2).escrow_kind(), Some(EscrowKind::PartiallySigned));
-    assert_eq!(kv.state(&pre.qb64()).unwrap().sn, 0);
+    assert_eq!(kv.state(&pre.qb64()).unwrap().sn(), 0);
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn out_of_order_events_wait_in_escrow_then_apply() {
         assert_eq!(kv.process_at((*e).clone(), 1).escrow_kind(), Some(EscrowKind::OutOfOrder));
     }
     assert_eq!(kv.process_at(e0, 1), Outcome::Accepted);
-    assert_eq!(kv.state(&pre.qb64()).unwrap().sn, 3);
+    assert_eq!(kv.state(&pre.qb64()).unwrap().sn(), 3);
     assert!(kv.escrowed().is_empty());
 }
 
@@ -156,7 +156,7 @@ fn escrows_time_out() {
     assert_eq!(kv.expire_at(5), 0);
     assert_eq!(kv.expire_at(11), 1);
     kv.process_at(e0, 12);
-    assert_eq!(kv.state(&pre.qb64()).unwrap().sn, 0, "the expired ixn was not applied");
+    assert_eq!(kv.state(&pre.qb64()).unwrap().sn(), 0, "the expired ixn was not applied");
 }
 
 #[test]
@@ -207,12 +207,12 @@ fn recovery_rotation_supersedes_interactions_and_duplicity_is_evidence() {
     assert_eq!(kv.process_at(other.clone(), 4).escrow_kind(), Some(EscrowKind::LikelyDuplicitous));
     assert_eq!(kv.duplicity().len(), 1);
     assert_eq!(&kv.duplicity()[0].accepted, e2.message.said());
-    assert_eq!(kv.state(&pre.qb64()).unwrap().said, *e2.message.said(), "first seen stays");
+    assert_eq!(kv.state(&pre.qb64()).unwrap().said(), e2.message.said(), "first seen stays");
     // A recovery rotation at sn 2 supersedes the interaction at sn 2.
     let r = rot(&pre, 2, e1.message.said(), &k1, &k2);
     assert_eq!(kv.process_at(r.clone(), 5), Outcome::Accepted);
     let st = kv.state(&pre.qb64()).unwrap();
-    assert_eq!((st.sn, &st.said), (2, r.message.said()));
+    assert_eq!((st.sn(), st.said()), (2, r.message.said()));
     // Superseded history is kept in first-seen order.
     assert_eq!(kv.kel(&pre.qb64()).unwrap().len(), 4);
     // A rotation never supersedes a rotation.
@@ -264,7 +264,7 @@ fn witness_threshold_and_non_witness_receipts() {
     let mut two = one;
     witness_sigs(&mut two, &[(2, &w2)]);
     assert_eq!(kv.process_at(two, 3), Outcome::Accepted);
-    assert_eq!(kv.state(&pre).unwrap().toad, 2);
+    assert_eq!(kv.state(&pre).unwrap().toad(), 2);
     // Local identifiers need no receipts here.
     let mut local = crate::kevery(Config { local: vec![m.prefix().unwrap().clone()], ..Config::default() });
     assert_eq!(local.process_at(signed(m, &[&k0]), 1), Outcome::Accepted);
@@ -315,7 +315,7 @@ fn delegation_needs_the_delegators_anchor_and_respects_dnd() {
             assert!(matches!(kv.process_at(dip_signed, 4), Outcome::Rejected(_)));
         } else {
             // The escrowed dip was accepted when the anchor arrived.
-            assert_eq!(state.unwrap().delegator.as_ref(), Some(&dpre));
+            assert_eq!(state.unwrap().delegator(), Some(&dpre));
         }
     }
 }
@@ -355,7 +355,7 @@ fn reserve_rotation_with_big_signature_codes() {
     let sm =
         SignedMessage { message: rm, attachments: Attachments { controller_sigs: sigs, ..Attachments::default() } };
     assert_eq!(kv.process_at(sm, 2), Outcome::Accepted);
-    assert_eq!(kv.state(&pre.qb64()).unwrap().keys.len(), 3);
+    assert_eq!(kv.state(&pre.qb64()).unwrap().keys().len(), 3);
 }
 
 #[test]
@@ -397,7 +397,7 @@ fn a_delegated_rotation_waits_for_its_approval_then_applies() {
     .unwrap();
     // The approval unblocks the escrowed drt without it being sent again.
     assert_eq!(kv.process_at(signed(a2, &[&d0]), 5), Outcome::Accepted);
-    assert_eq!(kv.state(&cpre.qb64()).unwrap().sn, 1);
+    assert_eq!(kv.state(&cpre.qb64()).unwrap().sn(), 1);
     assert!(kv.escrowed().is_empty());
 }
 

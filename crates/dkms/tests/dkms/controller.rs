@@ -41,8 +41,8 @@ fn life_cycle_with_weighted_thresholds_and_every_algorithm() {
         c.rotate("a", RotateOptions::default()).unwrap();
         c.interact("a", vec![]).unwrap();
         let st = c.state("a").unwrap();
-        assert_eq!((st.sn, st.last_est.sn), (2, 1));
-        assert_eq!(st.kt, kt);
+        assert_eq!((st.sn(), st.last_est().sn), (2, 1));
+        assert_eq!(*st.kt(), kt);
         let sigs = c.sign("a", b"data").unwrap();
         assert_eq!(c.verify("a", b"data", &sigs).unwrap().indices, vec![0, 1, 2]);
         // Two of three signatures meet 1/2+1/2; one does not.
@@ -52,7 +52,7 @@ fn life_cycle_with_weighted_thresholds_and_every_algorithm() {
         let kel = c.export("a").unwrap();
         let v = dkms::verify_stream(&kel);
         assert!(v.valid, "{:?}", v.report);
-        assert_eq!(v.states[0].said, st.said);
+        assert_eq!(v.states[0].said(), st.said());
     }
 }
 
@@ -68,14 +68,14 @@ fn salted_keys_follow_keripy_paths_and_random_keys_differ() {
     };
     c.incept("s", opts()).unwrap();
     // keripy: Salter(raw=b'0123456789abcdef').signer(path="000"/"001", temp=True)
-    let keys: Vec<String> = c.state("s").unwrap().keys.iter().map(Verkey::qb64).collect();
+    let keys: Vec<String> = c.state("s").unwrap().keys().iter().map(Verkey::qb64).collect();
     assert_eq!(keys[0], "DFRtyHAjSuJaRX6TDPva35GN11VHAruaOXMc79ZYDKsT");
     // Same salt, next identifier number: other keys.
     c.incept("t", opts()).unwrap();
-    assert_ne!(c.state("t").unwrap().keys[0].qb64(), keys[0]);
+    assert_ne!(c.state("t").unwrap().keys()[0].qb64(), keys[0]);
     c.incept("r1", InceptOptions::default()).unwrap();
     c.incept("r2", InceptOptions::default()).unwrap();
-    assert_ne!(c.state("r1").unwrap().keys, c.state("r2").unwrap().keys);
+    assert_ne!(c.state("r1").unwrap().keys(), c.state("r2").unwrap().keys());
 }
 
 #[test]
@@ -85,15 +85,15 @@ fn delegation_by_a_local_delegator() {
     let child = c
         .incept(
             "child",
-            InceptOptions { delegator: Some(c.state("parent").unwrap().prefix.clone()), ..Default::default() },
+            InceptOptions { delegator: Some(c.state("parent").unwrap().prefix().clone()), ..Default::default() },
         )
         .unwrap();
     assert_eq!(child.status, Status::Accepted);
-    assert_eq!(c.state("parent").unwrap().sn, 1);
+    assert_eq!(c.state("parent").unwrap().sn(), 1);
     let drt = c.rotate("child", RotateOptions::default()).unwrap();
     assert_eq!(drt.status, Status::Accepted, "{drt:?}");
-    assert_eq!(c.state("child").unwrap().sn, 1);
-    assert_eq!(c.state("parent").unwrap().sn, 2);
+    assert_eq!(c.state("child").unwrap().sn(), 1);
+    assert_eq!(c.state("parent").unwrap().sn(), 2);
     let mut stream = c.export(&parent.prefix).unwrap();
     stream.extend(c.export("child").unwrap());
     assert!(dkms::verify_stream(&stream).valid);
@@ -147,7 +147,7 @@ fn external_signing_prepare_and_finalize() {
     rot.attach(vec![k1.sign_indexed(rot.body(), 0, false, Some(0)).unwrap()]);
     c.finalize(rot).unwrap();
     let st = c.state("hsm").unwrap();
-    assert_eq!((st.sn, st.keys.clone()), (2, vec![vk(&k1)]));
+    assert_eq!((st.sn(), st.keys().to_vec()), (2, vec![vk(&k1)]));
     let sigs = vec![k1.sign_indexed(b"doc", 0, false, None).unwrap()];
     assert!(c.verify("hsm", b"doc", &sigs).is_ok());
     assert!(c.identifiers().unwrap()[0].external);
@@ -166,7 +166,7 @@ fn redb_home_survives_reopen_and_refuses_a_second_owner() {
         icp.prefix
     };
     let mut c = Controller::open(&home, &pass()).unwrap();
-    assert_eq!(c.state("a").unwrap().sn, 1);
+    assert_eq!(c.state("a").unwrap().sn(), 1);
     c.rotate("a", RotateOptions::default()).unwrap();
     let sigs = c.sign("a", b"m").unwrap();
     drop(c);

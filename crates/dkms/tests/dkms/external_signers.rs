@@ -111,7 +111,7 @@ fn an_external_signer_incepts_interacts_rotates_and_signs() {
     assert_eq!(rot.signatures()[0], k1.sign_indexed(rot.body(), 0, false, Some(0)).unwrap());
     assert_eq!(c.finalize(rot).unwrap().sn, 2);
     let st = c.state("hsm").unwrap();
-    assert_eq!((st.sn, st.keys.clone(), st.next.clone()), (2, vec![verkey(&k1)], vec![digest(&k2)]));
+    assert_eq!((st.sn(), st.keys().to_vec(), st.next().to_vec()), (2, vec![verkey(&k1)], vec![digest(&k2)]));
     // A document signed by the HSM verifies against the key state; the rotated-out key no
     // longer signs for it.
     let sigs = c.sign_with("hsm", b"document", &[&k1]).unwrap();
@@ -122,7 +122,7 @@ fn an_external_signer_incepts_interacts_rotates_and_signs() {
     // The KEL stands on its own.
     let v = dkms::verify_stream(&c.export("hsm").unwrap());
     assert!(v.valid, "{:?}", v.report);
-    assert_eq!(v.states[0].keys, vec![verkey(&k1)]);
+    assert_eq!(v.states[0].keys(), vec![verkey(&k1)]);
 }
 
 #[test]
@@ -155,14 +155,14 @@ fn software_and_external_signers_meet_a_two_of_three_threshold_together() {
     let partial = ixn.signatures().to_vec();
     let e = c.finalize(ixn).unwrap();
     assert_eq!(e.status, Status::Escrowed(EscrowKind::PartiallySigned));
-    assert_eq!(c.state("mixed").unwrap().sn, 0);
+    assert_eq!(c.state("mixed").unwrap().sn(), 0);
     // The second signer signs the same bytes elsewhere; with both it is accepted.
     let mut again = c.prepared_from_body("mixed", &body).unwrap();
     again.attach(partial);
     again.sign(&[&h0]).unwrap();
     assert_eq!(again.signed(), vec![1, 2]);
     assert_eq!(c.finalize(again).unwrap().status, Status::Accepted);
-    assert_eq!(c.state("mixed").unwrap().sn, 1);
+    assert_eq!(c.state("mixed").unwrap().sn(), 1);
 
     // Rotation to the pre-rotated keys, signed by one software key and the HSM.
     let mut rot = c
@@ -215,7 +215,7 @@ fn a_signer_whose_key_is_not_in_the_event_is_named_and_adds_nothing() {
     let mut ixn = c.prepare_interact("w", vec![]).unwrap();
     ixn.attach([k0.sign_indexed(ixn.body(), 5, false, None).unwrap()]);
     assert!(matches!(c.finalize(ixn), Err(Error::InvalidSignature { index: 5 })));
-    assert_eq!(c.state("w").unwrap().sn, 0);
+    assert_eq!(c.state("w").unwrap().sn(), 0);
     // A keystore identifier refuses a stranger too.
     c.incept("ks", InceptOptions::default()).unwrap();
     assert!(matches!(c.sign_with("ks", b"d", &[&stranger]), Err(Error::UnknownSigner { .. })));
@@ -266,7 +266,7 @@ fn a_failing_signer_is_a_typed_error_and_nothing_is_stored() {
     assert!(matches!(rot.sign(&[&k1]), Err(Error::Signer { index: 0, .. })));
     assert!(matches!(c.finalize(rot), Err(Error::NotAccepted { .. })));
     let st = c.state("f").unwrap();
-    assert_eq!((st.sn, st.keys.clone()), (0, vec![verkey(&k0)]));
+    assert_eq!((st.sn(), st.keys().to_vec()), (0, vec![verkey(&k0)]));
 }
 
 #[test]
