@@ -337,7 +337,7 @@ fn seed_corpus(root: &Path, target: &str, corpus: &Path) -> Result<usize> {
             seeds.extend(json_seeds(&vectors.join("counter.json"))?);
         }
         // File decoders start from sample files committed under fuzz/seeds/<target>/.
-        "keystore_header" | "keystore_record" => {
+        "keystore_header" | "keystore_record" | "event_text" => {
             for entry in fs::read_dir(root.join("fuzz/seeds").join(target))? {
                 seeds.insert(fs::read(entry?.path())?);
             }

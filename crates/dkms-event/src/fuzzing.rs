@@ -36,3 +36,25 @@ pub fn signed(data: &[u8]) {
         }
     }
 }
+
+/// The text forms of thresholds and seals (`FromStr`): never panic; whatever parses
+/// reads back the same from its field value.
+#[allow(clippy::panic, reason = "a fuzz oracle reports a broken invariant by panicking")]
+pub fn text(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    // Weights are compared as written (reduced), so `2/4` and `1/2` are the same.
+    if let Ok(t) = text.parse::<crate::threshold::Threshold>()
+        && crate::threshold::Threshold::parse(&t.to_value(), "kt").map(|b| b.to_value()).ok() != Some(t.to_value())
+    {
+        panic!("a threshold read from text does not read back from its value");
+    }
+    if let Ok(s) = text.parse::<crate::seal::Seal>() {
+        let back = match s.to_value() {
+            crate::value::Value::Map(m) => crate::seal::Seal::from_map(&m, "a").ok().flatten(),
+            _ => None,
+        };
+        if back != Some(s) {
+            panic!("a seal read from text does not read back from its value");
+        }
+    }
+}

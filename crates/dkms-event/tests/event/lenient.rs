@@ -270,3 +270,20 @@ fn next_key_commitments_expose_by_ondex() {
     let got: Vec<u32> = exposed(&next, &keys, [&sig, &no_ondex, &far]).collect();
     assert_eq!(got, vec![0]);
 }
+
+#[cfg(feature = "fuzzing")]
+#[test]
+fn text_fuzz_oracle_holds_on_its_seeds() {
+    for seed in [
+        "2",
+        "2/4,1/2",
+        "1/2,1/2;1,1",
+        r#"[["1/2","1/2"],["1"]]"#,
+        "s=1a,d=EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C",
+        "",
+        "[",
+        "1/0",
+    ] {
+        dkms_event::fuzzing::text(seed.as_bytes());
+    }
+}
