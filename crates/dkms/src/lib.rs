@@ -33,7 +33,7 @@
 //! let kel = c.export("alice")?;
 //! let verdict = dkms::verify_stream(&kel);
 //! assert!(verdict.valid);
-//! assert_eq!(verdict.states[0].sn, 1);
+//! assert_eq!(verdict.states[0].sn(), 1);
 //! # drop(c); std::fs::remove_dir_all(&home).ok();
 //! # Ok::<(), dkms::Error>(())
 //! ```

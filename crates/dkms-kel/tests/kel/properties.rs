@@ -61,7 +61,7 @@ proptest! {
         prop_assert_eq!(st.sn(), ops.len() as u128);
         prop_assert_eq!(st.said(), events.last().unwrap().message.said());
         let rotations = ops.iter().filter(|r| **r).count();
-        prop_assert_eq!(st.keys().clone(), vec![verkey(&signer(seed.wrapping_add(rotations as u8).max(1)))]);
+        prop_assert_eq!(st.keys().to_vec(), vec![verkey(&signer(seed.wrapping_add(rotations as u8).max(1)))]);
     }
 
     #[test]
