@@ -101,7 +101,7 @@ enum Step {
 /// let report = kevery.ingest(wire, Options::default())?;
 /// assert_eq!(report.accepted, 1);
 /// let state = kevery.state("EAKCxMOuoRzREVHsHCkLilBrUXTvyenBiuM2QtV8BB0C").unwrap();
-/// assert_eq!(state.sn, 0);
+/// assert_eq!(state.sn(), 0);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
