@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """
-DKMS -> keripy: feed the KELs our library built to keripy 1.1.17 and compare its key state to ours.
+DKMS -> keripy: feed the KELs our library built to keripy (1.1.17, or 1.3.6 under its own venv) and
+compare its key state to ours.
 
 Usage (from the workspace root):
 
     cargo run -p dkms-kel --example interop_kels -- OUT_DIR
     target/interop-venv/bin/python interop/keripy/check_ours.py OUT_DIR
+    target/interop-venv-1.3.6/bin/python interop/keripy/check_ours.py OUT_DIR
 
 For every OUT_DIR/NAME.json (written by the example: our verdict and key states, in the shape of
 tests/vectors/keripy-1.1.17/*.json, plus "message_meta" naming each message) the stream NAME.cesr
-goes through keripy's Parser + Kevery exactly as in scenarios.py. keripy must accept every message
+goes through keripy's Parser + Kevery exactly as in scenarios.py (judge.py). keripy must accept every message
 we accepted and reach the same key state for every identifier. Exits 1 on any difference, printing it.
 """
 
@@ -19,8 +21,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import scenarios  # noqa: E402  (patches keripy's clock, asserts keri 1.1.17)
-from scenarios import Msg, run_keripy, states, verdicts  # noqa: E402
+import judge  # noqa: E402  (patches keripy's clock, checks the keri version)
+from judge import Msg, run_keripy, states, verdicts  # noqa: E402
 
 
 def check(folder, name):
@@ -31,7 +33,7 @@ def check(folder, name):
     msgs = [Msg(b"%d" % i, ilk=m["ilk"], pre=m["prefix"], said=m["said"], sn=m["sn"],
                 rct_of=m["said"] if m["ilk"] == "rct" else None)
             for i, m in enumerate(doc["message_meta"])]
-    db, kvy = run_keripy(stream, "ours_" + name)
+    db, kvy, _ = run_keripy(stream, "ours_" + name)
     try:
         vs = verdicts(db, msgs)
         theirs = states(kvy)
@@ -75,7 +77,7 @@ def main(argv):
         else:
             print(f"ok   {name}")
     print(f"{len(names) - failed} of {len(names)} of our KELs reach the same key state in keripy "
-          f"{scenarios.KERIPY_VERSION}")
+          f"{judge.VERSION}")
     return 1 if failed else 0
 
 

@@ -1,11 +1,11 @@
-"""Feed a CESR stream (e.g. from `keri kel export`) to keripy 1.1.17 and print its verdict.
+"""Feed a CESR stream (e.g. from `keri kel export`) to keripy (1.1.17 or 1.3.6) and print its verdict.
 
 Usage:  python verify_kel.py STREAM_FILE        (STREAM_FILE may be `-` for stdin)
 
 A fresh temporary keripy database, a Parser and a Kevery (as in event_vectors.py) process
 the whole stream, then the escrows once more. Printed on stdout, one JSON object:
 
-  {"keripy": "1.1.17",
+  {"keripy": "1.1.17",               # the keri version that judged (1.3.6 under its venv)
    "events": n,                      # key events keripy logged (first-seen, all prefixes)
    "escrows": {"ooes": n, "pses": n, "pwes": n, "pdes": n, "ldes": n, "uwes": n},
    "identifiers": [{"prefix", "sn", "digest", "keys", "next", "kt", "nt", "toad",
@@ -24,6 +24,7 @@ from keri.db import basing
 
 
 def entries(db, dbi):
+    dbi = getattr(dbi, "sdb", dbi)  # keri 1.3.6: some escrows are Subers over an lmdb database
     with db.env.begin(db=dbi) as txn:
         return txn.stat(dbi)["entries"]
 

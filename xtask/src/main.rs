@@ -8,7 +8,7 @@
 //! cargo xtask fuzz --minutes N [--target T]
 //! cargo xtask bench [--smoke]             # criterion benches (smoke: about a minute)
 //! cargo xtask vectors                     # regenerate the keripy vectors (Python venv)
-//! cargo xtask interop                     # live keripy 1.1.17 checks, both directions
+//! cargo xtask interop                     # live keripy 1.1.17 + 1.3.6 checks, both directions
 //! cargo xtask crash [--trials N]          # SIGKILL crash-safety trials of the redb store
 //! ```
 
@@ -25,13 +25,26 @@ use clap::{Parser, Subcommand};
 
 /// Where the keripy vectors live, relative to the workspace root.
 const VECTORS: &str = "crates/dkms-cesr/tests/vectors/keripy-1.1.17";
-/// keripy 1.1.17 and its dependencies, pinned (`pip freeze` of the generating environment).
-const REQUIREMENTS: &str = "interop/keripy/requirements.txt";
+/// keripy 1.1.17 (the generator of every vector) on the system python3 (3.11), venv `target/interop-venv`.
+const KERIPY_1_1_17: Keripy = Keripy {
+    version: "1.1.17",
+    venv: "interop-venv",
+    requirements: "interop/keripy/requirements.txt",
+    python: &["python3"],
+};
+/// keripy 1.3.6 (the current release; second judge), which needs Python ≥ 3.12.2: python3.13 from
+/// `DKMS_PYTHON313`, `PATH`, or pyenv (`~/.pyenv/versions/3.13*`); venv `target/interop-venv-1.3.6`.
+const KERIPY_1_3_6: Keripy = Keripy {
+    version: "1.3.6",
+    venv: "interop-venv-1.3.6",
+    requirements: "interop/keripy/requirements-1.3.6.txt",
+    python: &["python3.13"],
+};
 /// The keripy → DKMS scenario vectors (streams + keripy's verdict and key states).
 const SCENARIOS: &str = "tests/vectors/keripy-1.1.17";
-/// Hard limit for `cargo xtask interop` (it takes under a minute with a warm venv): past it the
-/// running command is killed and the step fails.
-const INTEROP_LIMIT: Duration = Duration::from_secs(600);
+/// Hard limit for `cargo xtask interop` (about two minutes with warm venvs and a warm build, both
+/// keripy versions): past it the running command is killed and the step fails.
+const INTEROP_LIMIT: Duration = Duration::from_secs(900);
 /// Optional cross targets for the `no_std` check: built when installed, never required.
 const NO_STD_TARGETS: &[&str] = &["thumbv7em-none-eabi", "wasm32-unknown-unknown"];
 
@@ -69,8 +82,9 @@ enum Cmd {
     },
     /// Regenerate the keripy known-answer vectors (creates a venv under target/interop-venv).
     Vectors,
-    /// Live interop with keripy 1.1.17: regenerate the keripy → DKMS scenarios and compare them
-    /// with the committed ones, then feed the KELs we build to keripy (venv under target/).
+    /// Live interop with keripy 1.1.17 and 1.3.6: regenerate the keripy → DKMS scenarios (1.1.17),
+    /// judge them again with 1.3.6 and compare both with the committed ones, then feed the KELs we
+    /// build to both keripy versions (venvs under target/).
     Interop,
     /// Kill a store importer with SIGKILL at random points and check the reopened store
     /// (the normal test suite runs 20 trials; this runs as many as asked, in release).
@@ -423,18 +437,77 @@ fn bench(root: &Path, smoke: bool) -> Result<()> {
 }
 
 fn vectors(root: &Path) -> Result<()> {
-    let python = keripy_venv(root)?;
+    let python = keripy_venv(root, &KERIPY_1_1_17)?;
+    let python136 = keripy_venv(root, &KERIPY_1_3_6)?;
     run(root, Command::new(&python).arg("interop/keripy/cesr_vectors.py").args(["--out", VECTORS]))?;
-    run(root, Command::new(&python).arg("interop/keripy/scenarios.py").args(["--out", SCENARIOS]))
+    run(root, Command::new(&python).arg("interop/keripy/scenarios.py").args(["--out", SCENARIOS]))?;
+    run(root, Command::new(&python136).arg("interop/keripy/rejudge.py").args(["--dir", SCENARIOS, "--write"]))
 }
 
-/// The Python of `target/interop-venv` with keri 1.1.17 and libsodium usable: creates the venv
-/// and installs the pinned requirements when needed (so an existing venv works offline).
-fn keripy_venv(root: &Path) -> Result<PathBuf> {
-    let venv = target_dir(root).join("interop-venv");
+/// A keripy version and where its venv comes from.
+struct Keripy {
+    version: &'static str,
+    /// Directory of the venv under the target directory.
+    venv: &'static str,
+    /// Pinned requirements (`pip freeze` of the environment the vectors were made or checked with).
+    requirements: &'static str,
+    /// Interpreters to make the venv with (looked up on `PATH`, then in pyenv).
+    python: &'static [&'static str],
+}
+
+/// The interpreter to create a venv for `keripy` with: `DKMS_PYTHON313` for python3.13, else the
+/// first of `keripy.python` on `PATH`, else in pyenv (`pyenv which`, then `~/.pyenv/versions/*/bin`).
+fn base_python(keripy: &Keripy) -> Result<PathBuf> {
+    let works = |p: &OsStr| Command::new(p).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    for name in keripy.python {
+        if *name == "python3.13"
+            && let Some(p) = std::env::var_os("DKMS_PYTHON313")
+        {
+            return Ok(PathBuf::from(p));
+        }
+        if works(OsStr::new(name)).is_ok_and(|s| s.success()) {
+            return Ok(PathBuf::from(name));
+        }
+        if let Ok(out) = Command::new("pyenv").args(["which", name]).stderr(Stdio::null()).output()
+            && out.status.success()
+        {
+            let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            if works(p.as_os_str()).is_ok_and(|s| s.success()) {
+                return Ok(p);
+            }
+        }
+        let pyenv = std::env::var_os("PYENV_ROOT")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+        if let Some(versions) = pyenv.map(|p| p.join("versions"))
+            && let Ok(entries) = fs::read_dir(&versions)
+        {
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin").join(name))
+                .filter(|p| p.exists())
+                .collect();
+            found.sort();
+            if let Some(p) = found.pop() {
+                return Ok(p);
+            }
+        }
+    }
+    bail!(
+        "keripy {} needs {} (not on PATH, not in pyenv): install it (e.g. `pyenv install 3.13`) or set DKMS_PYTHON313",
+        keripy.version,
+        keripy.python.join(" or ")
+    )
+}
+
+/// The Python of the venv of `keripy` (e.g. `target/interop-venv` with keri 1.1.17) with
+/// libsodium usable: creates the venv and installs the pinned requirements when needed (so an
+/// existing venv works offline).
+fn keripy_venv(root: &Path, keripy: &Keripy) -> Result<PathBuf> {
+    let venv = target_dir(root).join(keripy.venv);
     let python = venv.join("bin/python");
     if !python.exists() {
-        let mut create = Command::new("python3");
+        let mut create = Command::new(base_python(keripy)?);
         create.arg("-m").arg("venv").arg(&venv);
         if run(root, &mut create).is_err() {
             apt_install(root, "python3-venv")?;
@@ -442,13 +515,13 @@ fn keripy_venv(root: &Path) -> Result<PathBuf> {
         }
     }
     let have_keri = Command::new(&python)
-        .args(["-c", "import keri, sys; sys.exit(keri.__version__ != '1.1.17')"])
+        .args(["-c", &format!("import keri, sys; sys.exit(keri.__version__ != '{}')", keripy.version)])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !have_keri {
         run(root, Command::new(&python).args(["-m", "pip", "install", "--quiet", "--upgrade", "pip"]))?;
-        run(root, Command::new(&python).args(["-m", "pip", "install", "--quiet", "-r", REQUIREMENTS]))?;
+        run(root, Command::new(&python).args(["-m", "pip", "install", "--quiet", "-r", keripy.requirements]))?;
     }
     // pysodium loads libsodium with ctypes at import time.
     let sodium_ok =
@@ -481,8 +554,9 @@ fn run_until(root: &Path, cmd: &mut Command, deadline: Instant) -> Result<()> {
     }
 }
 
-/// `cargo xtask interop`: keripy → DKMS (the committed scenarios are what keripy 1.1.17 says
-/// today) and DKMS → keripy (keripy accepts our KELs with the key state we report).
+/// `cargo xtask interop`: keripy → DKMS (the committed scenarios are what keripy 1.1.17 makes
+/// and says today, and what keripy 1.3.6 says of the same streams) and DKMS → keripy (both keripy
+/// versions accept our KELs with the key state we report).
 fn interop(root: &Path) -> Result<()> {
     let start = Instant::now();
     let deadline = start + INTEROP_LIMIT;
@@ -496,9 +570,13 @@ fn interop(root: &Path) -> Result<()> {
         );
         res
     };
-    let mut python = PathBuf::new();
-    timed("keripy venv", &mut || {
-        python = keripy_venv(root)?;
+    let (mut python, mut python136) = (PathBuf::new(), PathBuf::new());
+    timed("keripy 1.1.17 venv", &mut || {
+        python = keripy_venv(root, &KERIPY_1_1_17)?;
+        Ok(())
+    })?;
+    timed("keripy 1.3.6 venv", &mut || {
+        python136 = keripy_venv(root, &KERIPY_1_3_6)?;
         Ok(())
     })?;
     let work = target_dir(root).join("interop");
@@ -512,7 +590,12 @@ fn interop(root: &Path) -> Result<()> {
     timed("keripy -> DKMS: regenerate the scenarios", &mut || {
         run_until(root, Command::new(&python).arg("interop/keripy/scenarios.py").arg("--out").arg(&fresh), deadline)
     })?;
-    timed("keripy -> DKMS: compare with the committed scenarios", &mut || {
+    timed("keripy -> DKMS: keripy 1.3.6 judges the same streams", &mut || {
+        let mut rejudge = Command::new(&python136);
+        rejudge.arg("interop/keripy/rejudge.py").arg("--dir").arg(&fresh).arg("--write");
+        run_until(root, &mut rejudge, deadline)
+    })?;
+    timed("keripy -> DKMS: compare with the committed scenarios (both keripy versions)", &mut || {
         compare_scenarios(&root.join(SCENARIOS), &fresh)
     })?;
     timed("keripy -> DKMS: our verdicts (cargo test)", &mut || {
@@ -523,9 +606,13 @@ fn interop(root: &Path) -> Result<()> {
         let example = ["run", "-q", "-p", "dkms-kel", "--example", "interop_kels", "--locked", "--"];
         run_until(root, cargo().args(example).arg(&ours), deadline)
     })?;
-    timed("DKMS -> keripy: keripy checks them", &mut || {
+    timed("DKMS -> keripy: keripy 1.1.17 checks them", &mut || {
         run_until(root, Command::new(&python).arg("interop/keripy/check_ours.py").arg(&ours), deadline)
     })?;
+    timed("DKMS -> keripy: keripy 1.3.6 checks them", &mut || {
+        run_until(root, Command::new(&python136).arg("interop/keripy/check_ours.py").arg(&ours), deadline)
+    })?;
+    // (dkms-cli's test asserts keri 1.1.17 in verify_kel.py's answer: it runs under 1.1.17 only.)
     timed("DKMS -> keripy: KELs written by `keri kel export` (multi-key weighted, ECDSA)", &mut || {
         let test = ["test", "-p", "dkms-cli", "--test", "cli", "--locked", "--", "keripy::", "--nocapture"];
         run_until(root, cargo().args(test).env("DKMS_KERIPY_PYTHON", &python), deadline)

@@ -3,7 +3,9 @@
 //! verdict (messages accepted, still escrowed) and the key state of every identifier must be
 //! keripy's. Where we differ on purpose the scenario's JSON says why (`divergence`) and
 //! [`documented_divergence`] states what we do instead (docs/interop.md). A scenario marked
-//! `known_bug` is reported, not failed.
+//! `known_bug` is reported, not failed. Each JSON also holds keripy 1.3.6's verdict on the same stream
+//! (`keripy_1_3_6`, written by `interop/keripy/rejudge.py`); a difference between the two versions
+//! is printed, never failed.
 
 use crate::At;
 use std::path::PathBuf;
@@ -130,6 +132,9 @@ fn keripy_scenarios_reach_the_same_verdict_and_key_state() {
         assert_eq!(doc["keripy_version"], "1.1.17", "{name}");
         let stream = std::fs::read(dir.join(doc["stream_file"].as_str().unwrap())).unwrap();
         let ours = ingest(&stream);
+        if doc["keripy_1_3_6"]["same_as_1_1_17"] == false {
+            eprintln!("note: {name}: keripy 1.3.6 differs from 1.1.17 in {}", doc["keripy_1_3_6"]["differences"]);
+        }
         let diverges = !doc["divergence"].is_null();
         let diffs = match documented_divergence(name) {
             Some(ours_by_design) => {
@@ -148,7 +153,14 @@ fn keripy_scenarios_reach_the_same_verdict_and_key_state() {
         if diffs.is_empty() {
             continue;
         }
-        let text = format!("{name}:\n    {}", diffs.join("\n    "));
+        let verdicts: Vec<&str> =
+            doc["verdicts"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let text = format!(
+            "{name} ({}):\n    keripy's verdict per message: {}\n    {}",
+            doc["description"].as_str().unwrap_or(""),
+            verdicts.join(", "),
+            diffs.join("\n    ")
+        );
         if let Some(bug) = doc["known_bug"].as_str() {
             bugs.push(format!("{text}\n    known bug: {bug}"));
         } else {
