@@ -24,6 +24,9 @@ pub(crate) fn value_json(v: &Value) -> Json {
         Value::Bool(b) => json!(b),
         Value::Int(i) => i64::try_from(*i).map_or_else(|_| json!(i.to_string()), |x| json!(x)),
         Value::Str(s) => json!(s),
+        Value::Float(x) => {
+            x.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or_else(|| json!(x), Json::Number)
+        }
         Value::List(l) => Json::Array(l.iter().map(value_json).collect()),
         Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.to_owned(), value_json(v))).collect()),
     }
@@ -65,11 +68,11 @@ pub(crate) fn state_text(s: &KeyState) -> String {
     let _ = writeln!(o, "prefix       {}", s.prefix().qb64());
     let _ = writeln!(o, "sn           {} ({})", s.sn(), s.ilk().as_str());
     let _ = writeln!(o, "digest       {}", s.said().qb64());
-    let _ = writeln!(o, "signing      {} of {} key(s)", threshold_text(&s.kt()), s.keys().len());
+    let _ = writeln!(o, "signing      {} of {} key(s)", threshold_text(s.kt()), s.keys().len());
     for (i, k) in s.keys().iter().enumerate() {
         let _ = writeln!(o, "  key {i:<3}    {}", k.qb64());
     }
-    let _ = writeln!(o, "next         {} of {} commitment(s)", threshold_text(&s.nt()), s.next().len());
+    let _ = writeln!(o, "next         {} of {} commitment(s)", threshold_text(s.nt()), s.next().len());
     for (i, n) in s.next().iter().enumerate() {
         let _ = writeln!(o, "  next {i:<3}   {}", n.qb64());
     }
@@ -184,7 +187,7 @@ pub(crate) fn verdict_text(v: &StreamVerdict) -> String {
             s.prefix().qb64(),
             s.sn(),
             s.keys().len(),
-            threshold_text(&s.kt()),
+            threshold_text(s.kt()),
             s.said().qb64()
         );
     }

@@ -16,6 +16,10 @@ pub enum Value {
     Int(i128),
     /// A text string.
     Str(String),
+    /// A floating-point number (JSON only), kept as its literal text, which is exactly what
+    /// Python's `repr` (so keripy) writes for it. No KERI rule reads one; they appear in
+    /// anchored data.
+    Float(String),
     /// A list.
     List(Vec<Value>),
     /// A map with string keys, in order.
@@ -113,6 +117,7 @@ impl Value {
             Value::Bool(_) => "bool",
             Value::Int(_) => "integer",
             Value::Str(_) => "string",
+            Value::Float(_) => "float",
             Value::List(_) => "list",
             Value::Map(_) => "map",
         }
@@ -162,6 +167,7 @@ impl fmt::Debug for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Str(s) => write!(f, "{s:?}"),
+            Value::Float(x) => f.write_str(x),
             Value::List(l) => f.debug_list().entries(l).finish(),
             Value::Map(m) => m.fmt(f),
         }
@@ -190,6 +196,8 @@ pub(crate) enum Val<'a> {
     Int(i128),
     /// A text string.
     Str(Cow<'a, str>),
+    /// A floating-point literal (JSON only).
+    Float(Cow<'a, str>),
     /// A list.
     List(Vec<Val<'a>>),
     /// A map with string keys, in order.
@@ -204,6 +212,7 @@ impl<'a> Val<'a> {
             Value::Bool(b) => Val::Bool(*b),
             Value::Int(i) => Val::Int(*i),
             Value::Str(s) => Val::Str(Cow::Borrowed(s)),
+            Value::Float(x) => Val::Float(Cow::Borrowed(x)),
             Value::List(l) => Val::List(l.iter().map(Val::of).collect()),
             Value::Map(m) => Val::Map(Val::of_map(m)),
         }
@@ -221,6 +230,7 @@ impl<'a> Val<'a> {
             Val::Bool(b) => Value::Bool(*b),
             Val::Int(i) => Value::Int(*i),
             Val::Str(s) => Value::Str(s.as_ref().to_owned()),
+            Val::Float(x) => Value::Float(x.as_ref().to_owned()),
             Val::List(l) => Value::List(l.iter().map(Val::to_value).collect()),
             Val::Map(m) => Value::Map(map_to_owned(m)),
         }
@@ -233,6 +243,7 @@ impl<'a> Val<'a> {
             Val::Bool(b) => Value::Bool(b),
             Val::Int(i) => Value::Int(i),
             Val::Str(s) => Value::Str(s.into_owned()),
+            Val::Float(x) => Value::Float(x.into_owned()),
             Val::List(l) => Value::List(l.into_iter().map(Val::into_value).collect()),
             Val::Map(m) => Value::Map(Map(m.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect())),
         }
@@ -269,6 +280,7 @@ impl<'a> Val<'a> {
             Val::Bool(_) => "bool",
             Val::Int(_) => "integer",
             Val::Str(_) => "string",
+            Val::Float(_) => "float",
             Val::List(_) => "list",
             Val::Map(_) => "map",
         }
@@ -283,4 +295,52 @@ pub(crate) fn map_to_owned(m: &Fields<'_>) -> Map {
 /// The value of `key` among borrowed entries.
 pub(crate) fn get<'f, 'a>(m: &'f Fields<'a>, key: &str) -> Option<&'f Val<'a>> {
     m.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The text Python's `repr` (and so `json.dumps`, and so keripy) writes for `f`: the shortest
+/// digits that read back as `f`, positional for exponents -4..16, else `d.ddde±XX`.
+/// `None` for infinities and NaN (not JSON).
+#[must_use]
+pub fn python_float_repr(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits too: "1.5e0", "-2.5e-1", "1e16".
+    let s = format!("{f:e}");
+    let (mant, exp) = s.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let neg = mant.starts_with('-');
+    let digits: String = mant.trim_start_matches('-').chars().filter(char::is_ascii_digit).collect();
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        if exp >= 0 {
+            let int_len = usize::try_from(exp).ok()? + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', int_len - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(digits.get(..int_len)?);
+                out.push('.');
+                out.push_str(digits.get(int_len..)?);
+            }
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', usize::try_from(-exp - 1).ok()?));
+            out.push_str(&digits);
+        }
+    } else {
+        out.push_str(digits.get(..1)?);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(digits.get(1..)?);
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exp.unsigned_abs()));
+    }
+    Some(out)
 }

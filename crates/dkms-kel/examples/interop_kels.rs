@@ -366,6 +366,7 @@ fn non_transferable() -> Res<Kel> {
 fn to_json(v: &EventValue) -> Value {
     match v {
         EventValue::Str(s) => json!(s),
+        EventValue::Float(x) => json!(x.parse::<f64>().unwrap_or_default()),
         EventValue::List(l) => Value::Array(l.iter().map(to_json).collect()),
         EventValue::Int(i) => json!(i64::try_from(*i).unwrap_or(i64::MAX)),
         EventValue::Bool(b) => json!(b),
@@ -404,9 +405,7 @@ fn write(out: &Path, kel: &Kel) -> Res<()> {
         }));
     }
     let mut kevery = Kevery::default();
-    let report = kevery
-        .ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(0)))
-        .expect("a byte slice reads");
+    let report = kevery.ingest(&stream, dkms_kel::Options::default().clock(dkms_kel::Clock::fixed(0)))?;
     if report.accepted != kel.msgs.len() || !report.errors.is_empty() {
         return Err(format!("{}: our own validator does not accept our KEL: {report:?}", kel.name).into());
     }

@@ -200,10 +200,10 @@ impl Kevery {
             for planned in batch {
                 let at = self.item(planned);
                 seen += 1;
-                if let Some(f) = progress.as_mut() {
-                    if seen % 64 == 0 {
-                        f(Progress { bytes: at, messages: seen });
-                    }
+                if let Some(f) = progress.as_mut()
+                    && seen.is_multiple_of(64)
+                {
+                    f(Progress { bytes: at, messages: seen });
                 }
             }
             if let Some(end) = end {
@@ -224,7 +224,7 @@ impl Kevery {
             let at = self.item(planned);
             seen += 1;
             if let Some(f) = progress.as_mut()
-                && seen % 64 == 0
+                && seen.is_multiple_of(64)
             {
                 f(Progress { bytes: at, messages: seen });
             }

@@ -18,7 +18,7 @@ use crate::pipeline::Preverified;
 use crate::report::{Outcome, Report, Settled, Tally, Waiting, Warning, WarningKind};
 use crate::rules::{self, Acceptance, Decision, NewState, ReceiptDecision};
 use crate::state::KeyState;
-use crate::view::{Group, Kel, Logged, Memory, View, store_err};
+use crate::view::{Group, Logged, Memory, View, store_err};
 use crate::writer::Inflight;
 
 /// Engine settings.
@@ -647,7 +647,7 @@ impl Kevery {
             (_, Some(prev)) => prev.first_seen + 1,
             (_, None) => state.first_seen + 1,
         };
-        let kel = self.mem.current.kels.entry(prefix.clone()).or_insert_with(Kel::default);
+        let kel = self.mem.current.kels.entry(prefix.clone()).or_default();
         if supersede {
             let stale: Vec<u128> = kel.at.range(state.sn..).map(|(k, _)| *k).collect();
             for k in stale {

@@ -536,7 +536,9 @@ pub(crate) fn receipt(view: &View<'_>, sm: &SignedMessage) -> Result<ReceiptDeci
     if invalid {
         return Err(Error::NoValidSignature { prefix: prefix.to_owned(), sn: r.sn, what: "receipt" });
     }
-    Ok(ReceiptDecision::Ignore(warnings))
+    // Nothing in it counts and nothing in it is wrong (an index beyond the witness list is
+    // skipped, as keripy skips it): processed, with the warnings.
+    Ok(ReceiptDecision::Apply(Box::new(ReceiptApply { said: at, wigs, receipts, trans, warnings })))
 }
 
 pub(crate) fn verify_couple(raw: &[u8], key: &Verkey, cigar: &Matter) -> bool {

@@ -56,5 +56,5 @@ impl Inflight {
 /// changes stay recorded for a retry, and the engine goes on.
 pub(crate) fn write(store: &dyn Store, ops: &[Op], durability: Durability) -> Result<()> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write_all(store, ops, durability)))
-        .unwrap_or_else(|_| Err(Error::Writer("the store panicked while writing")))
+        .unwrap_or(Err(Error::Writer("the store panicked while writing")))
 }

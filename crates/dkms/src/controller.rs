@@ -830,7 +830,7 @@ impl Controller {
     pub fn sign_with(&self, alias_or_prefix: &str, data: &[u8], signers: &[&dyn Signer]) -> Result<Vec<Indexer>> {
         let state = self.state(alias_or_prefix)?;
         let prefix = state.prefix().qb64();
-        signers.iter().map(|s| sign_at(data, *s, &state.keys(), None, &prefix)).collect()
+        signers.iter().map(|s| sign_at(data, *s, state.keys(), None, &prefix)).collect()
     }
 
     /// Verifies indexed signatures over `data` against the current key state of an alias or
@@ -1067,7 +1067,7 @@ impl Controller {
                     Body::Interaction(i) => Some(&i.prior),
                     _ => None,
                 };
-                if prepared.sn() != state.sn().saturating_add(1) || prior != Some(&state.said()) {
+                if prepared.sn() != state.sn().saturating_add(1) || prior != Some(state.said()) {
                     return Err(Error::Stale { prefix, sn: state.sn() });
                 }
                 Some(rec)

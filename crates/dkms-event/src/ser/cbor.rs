@@ -35,6 +35,11 @@ pub(super) fn encode(value: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Null => out.push(0xf6),
         Value::Bool(false) => out.push(0xf4),
         Value::Bool(true) => out.push(0xf5),
+        Value::Float(x) => {
+            let f: f64 = x.parse().map_err(|_| Error::Unsupported { what: "float literal" })?;
+            out.push(0xfb);
+            out.extend_from_slice(&f.to_be_bytes());
+        }
         Value::Int(i) => {
             if *i >= 0 {
                 head(0, u64::try_from(*i).map_err(|_| Error::Unsupported { what: "integer beyond 64 bits" })?, out);

@@ -19,6 +19,7 @@ pub(super) fn encode(value: &Value, out: &mut Vec<u8>) -> Result<()> {
             out.extend_from_slice(s.as_bytes());
         }
         Value::Str(s) => string(s, out),
+        Value::Float(x) => out.extend_from_slice(x.as_bytes()),
         Value::List(l) => {
             out.push(b'[');
             for (n, v) in l.iter().enumerate() {
@@ -259,7 +260,7 @@ impl<'a> Parser<'a> {
             return Err(self.err_at(start, "number with a leading zero"));
         }
         if matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
-            return Err(self.err_at(start, "floating-point numbers are not used in KERI bodies"));
+            return self.float(start);
         }
         if neg && digits == b"0" {
             return Err(self.err_at(start, "negative zero is not canonical"));
@@ -276,6 +277,41 @@ impl<'a> Parser<'a> {
             return Err(self.err_at(start, "integer out of range"));
         }
         Ok((Val::Int(v), None))
+    }
+
+    /// The rest of a floating-point literal starting at `start`: accepted exactly when it is
+    /// the text keripy (Python's `repr`) writes for its value, as keripy's round trip of the
+    /// body requires.
+    fn float(&mut self, start: usize) -> Result<(Val<'a>, Option<Range<usize>>)> {
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            let at = self.pos;
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.pos += 1;
+            }
+            if self.pos == at {
+                return Err(self.err_at(start, "invalid number"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            let at = self.pos;
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.pos += 1;
+            }
+            if self.pos == at {
+                return Err(self.err_at(start, "invalid number"));
+            }
+        }
+        let text = self.raw.get(start..self.pos).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
+        let canonical = text.parse::<f64>().ok().and_then(crate::value::python_float_repr);
+        if canonical.as_deref() != Some(text) {
+            return Err(self.err_at(start, "floating-point number not in the form keripy writes (Python repr)"));
+        }
+        Ok((Val::Float(Cow::Borrowed(text)), None))
     }
 
     /// A string in canonical form; returns it (borrowed from the body unless it holds

@@ -75,6 +75,11 @@ pub(super) fn encode(value: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Null => out.push(0xc0),
         Value::Bool(false) => out.push(0xc2),
         Value::Bool(true) => out.push(0xc3),
+        Value::Float(x) => {
+            let f: f64 = x.parse().map_err(|_| Error::Unsupported { what: "float literal" })?;
+            out.push(0xcb);
+            out.extend_from_slice(&f.to_be_bytes());
+        }
         Value::Int(i) => int(*i, out)?,
         Value::Str(s) => string(s, out),
         Value::List(l) => {

@@ -63,7 +63,10 @@ fn non_canonical_json_is_rejected_with_offsets() {
         (br#"{"t":"\u0069xn"}"#, 6),
         (br#"{"t":"i\/n"}"#, 7),
         (br#"{"t":01}"#, 5),
-        (br#"{"t":1.5}"#, 5),
+        (br#"{"t":1.50}"#, 5),
+        (br#"{"t":1e5}"#, 5),
+        (br#"{"t":1.}"#, 5),
+        (br#"{"t":1E+16}"#, 5),
         (br#"{"t":1,"t":2}"#, 7),
         (br#"{"t":"ixn"}x"#, 11),
         (b"{\"t\":\"a\x01\"}", 7),
@@ -74,6 +77,38 @@ fn non_canonical_json_is_rejected_with_offsets() {
             other => panic!("{}: {other:?}", String::from_utf8_lossy(raw)),
         }
     }
+}
+
+/// Floats (kept as data in anchors, as keripy accepts them) are read exactly when written as
+/// Python's `repr` writes them (keripy re-serializes bodies and compares); the expected texts
+/// are Python 3.11's `repr` of each value.
+#[test]
+fn floats_are_read_in_pythons_form_only() {
+    let python = [
+        (0.1, "0.1"),
+        (1e16, "1e+16"),
+        (1e-5, "1e-05"),
+        (123_456_789_012_345_678.0, "1.2345678901234568e+17"),
+        (0.0001, "0.0001"),
+        (-0.25, "-0.25"),
+        (3.0, "3.0"),
+        (1e15, "1000000000000000.0"),
+        (-0.0, "-0.0"),
+        (5e-324, "5e-324"),
+        (1.797_693_134_862_315_7e308, "1.7976931348623157e+308"),
+        (2.5e-7, "2.5e-07"),
+    ];
+    for (f, text) in python {
+        assert_eq!(dkms_event::value::python_float_repr(f).as_deref(), Some(text), "{f}");
+        let raw = format!(r#"{{"a":[{text}]}}"#);
+        let v = ser::decode(raw.as_bytes(), Kind::Json).unwrap().map;
+        assert_eq!(
+            v.get("a"),
+            Some(&dkms_event::value::Value::List(vec![dkms_event::value::Value::Float(text.into())]))
+        );
+        assert_eq!(ser::encode(&dkms_event::value::Value::Map(v), Kind::Json).unwrap(), raw.as_bytes(), "{text}");
+    }
+    assert_eq!(dkms_event::value::python_float_repr(f64::NAN), None);
 }
 
 #[test]

@@ -25,6 +25,7 @@ fn to_json(v: &EventValue) -> Value {
         EventValue::Bool(b) => json!(b),
         EventValue::Int(i) => json!(i64::try_from(*i).unwrap()),
         EventValue::Str(s) => json!(s),
+        EventValue::Float(x) => json!(x.parse::<f64>().unwrap()),
         EventValue::List(l) => Value::Array(l.iter().map(to_json).collect()),
         EventValue::Map(m) => Value::Object(m.0.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
     }
