@@ -479,9 +479,18 @@ pub(crate) fn receipt(view: &View<'_>, sm: &SignedMessage) -> Result<ReceiptDeci
         }));
     };
     let raw = logged.message.raw();
-    let groups: Vec<TransSigGroup> =
-        sm.attachments.trans_sig_groups.iter().chain(&sm.attachments.trans_receipts).cloned().collect();
-    let (trans, missing) = trans_receipts(view, raw, &groups)?;
+    // An `rct` carries validator signatures as `-F` groups (keripy reads no `-D` on it); a key
+    // event escrowed for its attached validator receipts carries them as `-D` quadruples.
+    let groups: &[TransSigGroup] = if sm.message.ilk() == Ilk::Rct {
+        if !sm.attachments.trans_receipts.is_empty() {
+            warnings
+                .push(WarningKind::IgnoredAttachments { what: "transferable receipt quadruples (-D) on a receipt" });
+        }
+        &sm.attachments.trans_sig_groups
+    } else {
+        &sm.attachments.trans_receipts
+    };
+    let (trans, missing) = trans_receipts(view, raw, groups)?;
     if trans.is_empty()
         && let Some(w) = missing
     {

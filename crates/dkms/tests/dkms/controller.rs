@@ -219,3 +219,36 @@ fn bad_options_are_refused_before_anything_is_stored() {
     assert!(matches!(c.incept("x", InceptOptions::default()), Err(Error::AliasExists { .. })));
     assert!(matches!(c.rotate("nobody", RotateOptions::default()), Err(Error::UnknownAlias { .. })));
 }
+
+/// Delegated events keep their source seal couple (`-G`) in the store and export it as kli
+/// does: the couples are those keripy 1.1.17 stored for keripy's own delegation KELs.
+#[test]
+fn delegated_events_keep_and_export_their_source_seals() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/keripy-1.1.17");
+    let stream = std::fs::read(format!("{dir}/delegation_source_seals.cesr")).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/delegation_source_seals.json")).unwrap()).unwrap();
+    let couples: Vec<String> =
+        doc["source_seals"].as_object().unwrap().values().map(|v| v.as_str().unwrap().to_owned()).collect();
+    assert_eq!(couples.len(), 2);
+    let home = temp("source-seals");
+    {
+        let mut c = Controller::create(&home, &pass(), KdfParams::insecure_fast()).unwrap();
+        let r = c.import(&stream).unwrap();
+        assert_eq!((r.accepted, r.rejected, r.escrowed), (6, 0, 0), "{r:?}");
+    }
+    // Read back from the store after a reopen, not from memory.
+    let c = Controller::open_public(&home).unwrap();
+    let mut exported = Vec::new();
+    for prefix in c.kevery().prefixes() {
+        exported.extend(c.export(prefix).unwrap());
+    }
+    let text = String::from_utf8(exported.clone()).unwrap();
+    for couple in &couples {
+        assert!(text.contains(couple.as_str()), "export lacks {couple}");
+    }
+    // And the export is a valid stream on its own.
+    assert!(dkms::verify_stream(&exported).valid);
+    drop(c);
+    std::fs::remove_dir_all(&home).ok();
+}
