@@ -52,13 +52,14 @@ pub(crate) fn state_json(s: &KeyState) -> Value {
 struct Ours {
     report: Report,
     states: Vec<Value>,
+    kevery: dkms_kel::Kevery,
 }
 
 fn ingest(stream: &[u8]) -> Ours {
     let mut kevery = crate::kevery(Config::default());
     let report = kevery.ingest_at(stream, 0);
     let states = kevery.prefixes().into_iter().map(|p| state_json(kevery.state(p).unwrap())).collect();
-    Ours { report, states }
+    Ours { report, states, kevery }
 }
 
 /// Differences between keripy's verdict (`doc`) and ours, one line each.
@@ -82,6 +83,19 @@ fn differences(doc: &Value, ours: &Ours) -> Vec<String> {
         for (field, value) in t.as_object().unwrap() {
             if o[field] != *value {
                 out.push(format!("{} {field}: keripy {value}, ours {}", t["prefix"], o[field]));
+            }
+        }
+    }
+    // Validator (transferable) receipts keripy logged per event (its `vrcs`), where recorded.
+    if let Some(counts) = doc["trans_receipts"].as_object() {
+        for (said, n) in counts {
+            let ours_n = ours
+                .kevery
+                .event(said)
+                .unwrap()
+                .map_or(0, |l| l.trans_receipts.iter().map(|g| g.sigs.len()).sum::<usize>());
+            if ours_n as u64 != n.as_u64().unwrap() {
+                out.push(format!("validator receipts of {said}: keripy {n}, ours {ours_n}"));
             }
         }
     }
