@@ -165,6 +165,10 @@ impl From<dkms_store::Error> for Error {
     }
 }
 
+pub(crate) fn store_err(e: dkms_store::Error) -> Error {
+    Error::from(e)
+}
+
 impl Error {
     pub(crate) fn rule(prefix: &str, sn: u128, rule: impl Into<Rule>) -> Self {
         Error::Rule { prefix: prefix.to_owned(), sn, rule: rule.into() }

@@ -1,6 +1,7 @@
 //! Entry points for the fuzz targets in `fuzz/` (hidden; not a stable API).
 
-use crate::ingest::{Clock, Options};
+use crate::clock::Clock;
+use crate::ingest::Options;
 use crate::kevery::{Config, Kevery};
 
 /// The validator fed arbitrary bytes (structure-aware when seeded with keripy

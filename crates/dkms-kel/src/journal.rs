@@ -11,8 +11,8 @@ use dkms_event::primitives::{Digest, Prefix, Verkey};
 use dkms_event::signed::{SignedMessage, TransSigGroup};
 use dkms_store::{AttachmentKind, Durability, EscrowKey, EscrowKind, Store, WriteTxn};
 
-use crate::error::{Error, Result};
-use crate::view::{Logged, store_err};
+use crate::error::{Error, Result, store_err};
+use crate::logged::Logged;
 
 /// One recorded change.
 #[derive(Clone, Debug)]

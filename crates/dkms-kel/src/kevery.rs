@@ -10,15 +10,16 @@ use dkms_event::primitives::{Digest, Prefix};
 use dkms_event::signed::{Attachments, SignedMessage};
 use dkms_store::{AttachmentKind, Durability, EscrowKind, Store};
 
-use crate::error::{Error, Result, Rule};
+use crate::clock::Clock;
+use crate::error::{Error, Result, Rule, store_err};
 use crate::escrow::{Escrowed, Escrows, Inserted};
-use crate::ingest::Clock;
 use crate::journal::{self, Op, escrow_blob, escrow_key};
+use crate::logged::Logged;
 use crate::pipeline::Preverified;
 use crate::report::{Outcome, Report, Settled, Tally, Waiting, Warning, WarningKind};
 use crate::rules::{self, Acceptance, Decision, NewState, ReceiptDecision};
 use crate::state::KeyState;
-use crate::view::{Group, Logged, Memory, View, store_err};
+use crate::view::{Group, Memory, View};
 use crate::writer::Inflight;
 
 /// Engine settings.

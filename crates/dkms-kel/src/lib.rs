@@ -15,6 +15,7 @@
 //!
 //! See [`Kevery`] for an example.
 
+mod clock;
 mod error;
 mod escrow;
 #[cfg(feature = "fuzzing")]
@@ -23,6 +24,7 @@ pub mod fuzzing;
 mod ingest;
 mod journal;
 mod kevery;
+mod logged;
 mod pipeline;
 mod report;
 mod rules;
@@ -31,10 +33,11 @@ mod verify;
 mod view;
 mod writer;
 
+pub use clock::Clock;
 pub use dkms_store::{Durability, EscrowKind};
 pub use error::{Error, Result, Rule, StoreFailure};
-pub use ingest::{Clock, Options, Progress, Source};
+pub use ingest::{Options, Progress, Source};
 pub use kevery::{Config, Duplicity, Kevery};
+pub use logged::Logged;
 pub use report::{Earlier, Outcome, Pending, Rejection, Report, Waiting, Warning, WarningKind};
 pub use state::{KeyState, LastEstablishment};
-pub use view::Logged;

@@ -8,48 +8,15 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use dkms_cesr::{Indexer, Matter};
-use dkms_crypto::Verfer;
 use dkms_event::message::Message;
-use dkms_event::primitives::{Digest, Prefix, Verkey};
-use dkms_event::signed::TransSigGroup;
+use dkms_event::primitives::{Digest, Prefix};
 use dkms_store::{AttachmentKind, Store};
 
-use crate::error::{Error, Result};
+use crate::error::{Result, store_err};
 use crate::escrow::Escrows;
 use crate::journal;
+use crate::logged::Logged;
 use crate::state::{KeyState, witness_verfers};
-
-/// An accepted event with what was verified for it.
-#[derive(Clone, Debug)]
-pub struct Logged {
-    /// The event body.
-    pub message: Message,
-    /// Valid controller signatures.
-    pub sigs: Vec<Indexer>,
-    /// Valid witness signatures.
-    pub wigs: Vec<Indexer>,
-    /// Valid non-transferable receipts from non-witnesses.
-    pub receipts: Vec<(Verkey, Matter)>,
-    /// Valid transferable receipts (validators' signatures pinned to their establishment events).
-    pub trans_receipts: Vec<TransSigGroup>,
-    /// First-seen ordinal.
-    pub first_seen: u64,
-    /// First-seen time, microseconds since the Unix epoch.
-    pub first_seen_at: u64,
-    /// Source seal of the delegating event (`-G`: its sequence number and SAID), when delegated.
-    pub source: Option<(u128, Digest)>,
-    pub(crate) witnesses: Arc<[Prefix]>,
-    pub(crate) witness_verfers: Arc<[Verfer]>,
-}
-
-impl Logged {
-    /// The witnesses in force for this event (after its own cuts and adds).
-    #[must_use]
-    pub fn witnesses(&self) -> &[Prefix] {
-        &self.witnesses
-    }
-}
 
 /// A KEL's index. Without a store it is the whole KEL; with a store it holds only what
 /// was accepted since the last commit (the store has the rest).
@@ -102,10 +69,6 @@ pub(crate) struct View<'a> {
     pub(crate) store: Option<&'a dyn Store>,
     pub(crate) escrows: &'a Escrows,
     pub(crate) local: &'a [Prefix],
-}
-
-pub(crate) fn store_err(e: dkms_store::Error) -> Error {
-    Error::from(e)
 }
 
 impl<'a> View<'a> {
