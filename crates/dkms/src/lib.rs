@@ -11,7 +11,8 @@
 //!   witnesses, traits, delegation; Ed25519, secp256k1 or secp256r1 keys, random or from a
 //!   salt), rotate, interact, sign and verify data, export and import KELs as CESR, and a
 //!   prepare / sign elsewhere / [`Controller::finalize`] path for keys held outside;
-//! * [`verify_stream`]: stateless verification of a CESR stream.
+//! * [`verify_stream`] / [`verify_reader`]: stateless verification of a CESR stream, in
+//!   bounded memory however long the stream is.
 //!
 //! ```
 //! use dkms::{Controller, InceptOptions, RotateOptions, KdfParams};
@@ -72,4 +73,7 @@ pub use controller::{
 };
 pub use error::{Error, Result};
 pub use keystore::{KdfParams, Keystore};
-pub use verify::{StreamVerdict, signatures_from_cesr, signatures_to_cesr, verify_stream, verify_stream_with_progress};
+pub use verify::{
+    DEFAULT_MEMORY_LIMIT, DEFAULT_SPILL_CACHE_BYTES, StreamVerdict, VerifyOptions, signatures_from_cesr,
+    signatures_to_cesr, verify_reader, verify_stream, verify_stream_with_progress,
+};
