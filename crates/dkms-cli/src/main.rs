@@ -97,7 +97,8 @@ enum KelCommand {
         /// The stream file, or `-` for stdin.
         file: PathBuf,
     },
-    /// Verify a CESR stream on its own, in a fresh in-memory store; exit 0 iff valid.
+    /// Verify a CESR stream on its own, in a fresh validator (over a temporary store past 4 MiB);
+    /// exit 0 iff valid.
     Verify {
         /// The stream file, or `-` for stdin.
         file: PathBuf,
