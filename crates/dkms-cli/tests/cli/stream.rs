@@ -141,3 +141,45 @@ fn a_missing_input_file_is_one_error_line() {
     let line = h.fails(&["kel", "verify", h.dir.to_str().unwrap()]);
     assert!(line.contains("reading"), "{line}");
 }
+
+/// A verification stopped by a signal leaves nothing behind: the temporary store's file is
+/// unlinked while it is in use (it shows as deleted among the process's open files).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_verification_leaves_no_temporary_store() {
+    let h = Home::new("stream-killed");
+    let tmp = h.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = h
+        .cmd(&["kel", "verify", "-"])
+        .env("TMPDIR", &tmp)
+        .env("DKMS_VERIFY_MEMORY_LIMIT", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let kel = kel_1k();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&kel[..kel.len() / 2]).unwrap();
+    // The pipe stays open: the process waits for more input with the store open.
+    let fds = std::path::PathBuf::from(format!("/proc/{}/fd", child.id()));
+    let mut open_deleted = false;
+    for _ in 0..200 {
+        open_deleted = std::fs::read_dir(&fds).into_iter().flatten().flatten().any(|e| {
+            let target = std::fs::read_link(e.path()).unwrap_or_default();
+            let t = target.to_string_lossy();
+            t.contains("dkms-verify-") && t.ends_with("(deleted)")
+        });
+        if open_deleted {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(open_deleted, "the temporary store is open and unlinked");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
