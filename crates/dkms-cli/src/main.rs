@@ -97,7 +97,8 @@ enum KelCommand {
         /// The stream file, or `-` for stdin.
         file: PathBuf,
     },
-    /// Verify a CESR stream on its own, in a fresh in-memory store; exit 0 iff valid.
+    /// Verify a CESR stream on its own, in a fresh validator (over a temporary store past 4 MiB);
+    /// exit 0 iff valid.
     Verify {
         /// The stream file, or `-` for stdin.
         file: PathBuf,
@@ -423,24 +424,81 @@ fn tier(t: TierArg) -> Tier {
     }
 }
 
-/// A progress indicator on stderr, shown only when stdout is a terminal.
-fn progress(label: &'static str) -> impl FnMut(usize, usize) {
-    let show = std::io::stdout().is_terminal();
-    let mut last = usize::MAX;
-    move |done, total| {
-        if !show || total == 0 {
+/// A progress indicator on stderr, shown only when stdout is a terminal: a bar when the
+/// stream's length is known, else the bytes read so far.
+struct Progress {
+    label: &'static str,
+    total: Option<u64>,
+    show: bool,
+    /// The last percentage (or MiB count) shown.
+    last: Option<u64>,
+}
+
+impl Progress {
+    fn new(label: &'static str, total: Option<u64>) -> Self {
+        Self { label, total, show: std::io::stdout().is_terminal(), last: None }
+    }
+
+    fn update(&mut self, done: u64) {
+        if !self.show {
             return;
         }
-        let pct = done.saturating_mul(100) / total;
-        if pct != last {
-            last = pct;
-            let bar = "#".repeat(pct / 4);
-            eprint!("\r{label} [{bar:<25}] {pct:>3}% ({done}/{total} bytes)");
-            if done >= total {
-                eprintln!();
+        let label = self.label;
+        match self.total {
+            Some(0) => {}
+            Some(total) => {
+                let pct = done.saturating_mul(100) / total;
+                if self.last != Some(pct) {
+                    self.last = Some(pct);
+                    let bar = "#".repeat(usize::try_from(pct / 4).unwrap_or(25).min(25));
+                    eprint!("\r{label} [{bar:<25}] {pct:>3}% ({done}/{total} bytes)");
+                }
+            }
+            None => {
+                let mib = done >> 20;
+                if self.last != Some(mib) {
+                    self.last = Some(mib);
+                    eprint!("\r{label} {done} bytes");
+                }
             }
         }
     }
+
+    /// Ends the progress line, if one was shown.
+    fn finish(&mut self) {
+        if self.show && self.last.take().is_some() {
+            eprintln!();
+        }
+    }
+}
+
+/// A stream to read: a file (with its length when it is a regular file) or stdin (`-`).
+fn open_input(path: &Path) -> Result<(Box<dyn std::io::Read + Send>, Option<u64>)> {
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    let f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let len = f.metadata().ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
+    Ok((Box::new(f), len))
+}
+
+/// Threads verifying signatures while a stream is read (the verdict does not depend on it).
+fn stream_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Page cache of the home's store during `kel import`: a long import stays in bounded memory.
+const IMPORT_CACHE_BYTES: usize = 24 << 20;
+
+/// `DKMS_VERIFY_MEMORY_LIMIT` (hidden, for tests): bytes `kel verify` checks in memory
+/// before it moves to a temporary store.
+fn verify_options() -> dkms::VerifyOptions {
+    let mut o = dkms::VerifyOptions::default();
+    o.threads = stream_threads();
+    if let Some(limit) = std::env::var("DKMS_VERIFY_MEMORY_LIMIT").ok().and_then(|v| v.parse().ok()) {
+        o.memory_limit = limit;
+    }
+    o
 }
 
 fn run(cli: &Cli) -> Result<u8> {
@@ -726,9 +784,12 @@ fn kel(cli: &Cli, k: &KelCommand) -> Result<u8> {
             Ok(0)
         }
         KelCommand::Import { file } => {
-            let bytes = read_input(file)?;
-            let mut c = Controller::open_public(home(cli)?)?;
-            let report = c.import_with_progress(&bytes, &mut progress("importing"))?;
+            let (input, total) = open_input(file)?;
+            let mut c = Controller::open_public_with_cache(home(cli)?, IMPORT_CACHE_BYTES)?;
+            let mut shown = Progress::new("importing", total);
+            let report = c.import_reader(input, stream_threads(), &mut |done| shown.update(done));
+            shown.finish();
+            let report = report.with_context(|| format!("importing {}", file.display()))?;
             if cli.json {
                 print_json(&out::report_json(&report))?;
             } else {
@@ -745,8 +806,11 @@ fn kel(cli: &Cli, k: &KelCommand) -> Result<u8> {
             Ok(0)
         }
         KelCommand::Verify { file } => {
-            let bytes = read_input(file)?;
-            let verdict = dkms::verify_stream_with_progress(&bytes, &mut progress("verifying"));
+            let (input, total) = open_input(file)?;
+            let mut shown = Progress::new("verifying", total);
+            let verdict = dkms::verify_reader(input, &verify_options(), &mut |done| shown.update(done));
+            shown.finish();
+            let verdict = verdict.with_context(|| format!("verifying {}", file.display()))?;
             if cli.json {
                 print_json(&out::verdict_json(&verdict))?;
             } else {

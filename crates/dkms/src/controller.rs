@@ -349,8 +349,12 @@ impl core::fmt::Debug for Controller {
 #[cfg(feature = "redb")]
 impl Controller {
     fn open_store(home: &Path) -> Result<Arc<dyn Store>> {
+        Self::open_store_with_cache(home, dkms_store::DEFAULT_CACHE_BYTES)
+    }
+
+    fn open_store_with_cache(home: &Path, cache_bytes: usize) -> Result<Arc<dyn Store>> {
         create_private_dir(home)?;
-        Ok(Arc::new(dkms_store::RedbStore::open(home.join(STORE_FILE))?))
+        Ok(Arc::new(dkms_store::RedbStore::open_with_cache(home.join(STORE_FILE), cache_bytes)?))
     }
 
     /// Initialises a home directory: a new keystore with `params` and the embedded store.
@@ -394,8 +398,18 @@ impl Controller {
     /// # Errors
     /// [`Error::Store`].
     pub fn open_public(home: impl AsRef<Path>) -> Result<Self> {
+        Self::open_public_with_cache(home, dkms_store::DEFAULT_CACHE_BYTES)
+    }
+
+    /// As [`Controller::open_public`], with at most `cache_bytes` of memory for the store's
+    /// cached pages (see [`dkms_store::RedbStore::open_with_cache`]): a long import stays
+    /// within a memory budget.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn open_public_with_cache(home: impl AsRef<Path>, cache_bytes: usize) -> Result<Self> {
         let home = home.as_ref();
-        let store = Self::open_store(home)?;
+        let store = Self::open_store_with_cache(home, cache_bytes)?;
         let mut c = Self::with_store(store, None)?;
         c.home = Some(home.to_path_buf());
         Ok(c)
@@ -881,14 +895,39 @@ impl Controller {
         self.import_with_progress(bytes, &mut |_, _| {})
     }
 
-    /// As [`Controller::import`], calling `progress(done_bytes, total_bytes)` between batches.
+    /// As [`Controller::import`], calling `progress(done_bytes, total_bytes)` as the stream is read.
     ///
     /// # Errors
     /// [`Error::Kel`] when the store cannot be written.
-    pub fn import_with_progress(&mut self, bytes: &[u8], progress: &mut dyn FnMut(usize, usize)) -> Result<Report> {
-        let report = ingest_in_batches(&mut self.kevery, bytes, progress);
+    pub fn import_with_progress(
+        &mut self,
+        bytes: &[u8],
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<Report> {
+        let total = bytes.len();
+        self.import_reader(bytes, 1, &mut |done| progress(usize::try_from(done).unwrap_or(usize::MAX), total))
+    }
+
+    /// As [`Controller::import`], reading the stream from `reader` through a bounded buffer:
+    /// memory does not grow with the stream (with a store on disk; an in-memory store holds
+    /// what it is given). Controller signatures are verified on `threads` worker threads
+    /// (0 or 1: on this thread; the outcome does not depend on it). `progress(bytes_read)` is
+    /// called as the stream is read. Offsets in the report are from the start of the stream.
+    ///
+    /// # Errors
+    /// [`Error::Read`] when reading fails (the messages read before are imported);
+    /// [`Error::Kel`] when the store cannot be written.
+    pub fn import_reader(
+        &mut self,
+        reader: impl std::io::Read + Send,
+        threads: usize,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<Report> {
+        let mut input = crate::verify::Counting::new(reader, progress);
+        let read =
+            self.kevery.ingest(dkms_kel::Source::reader(&mut input), dkms_kel::Options::default().threads(threads));
         self.kevery.commit()?;
-        Ok(report)
+        read.map_err(Error::Read)
     }
 
     /// Prepares an inception whose keys live elsewhere (HSM, KMS, another device): the
@@ -1145,15 +1184,4 @@ pub fn verify_with_state(state: &KeyState, data: &[u8], sigs: &[Indexer]) -> Res
     indices.sort_unstable();
     indices.dedup();
     Ok(Verified { prefix: state.prefix().qb64(), sn: state.sn(), indices })
-}
-
-/// Ingests `bytes`, reporting progress as `(bytes done, total bytes)`; offsets in the report
-/// are from the start of `bytes`.
-pub(crate) fn ingest_in_batches(kevery: &mut Kevery, bytes: &[u8], progress: &mut dyn FnMut(usize, usize)) -> Report {
-    let total = bytes.len();
-    let mut each = |p: dkms_kel::Progress| progress(p.bytes, total);
-    let report = kevery.ingest(bytes, dkms_kel::Options::default().progress(&mut each));
-    progress(total, total);
-    // Reading a byte slice cannot fail.
-    report.unwrap_or_default()
 }

@@ -200,6 +200,9 @@ pub enum Error {
     /// An error of the store (including [`dkms_store::Error::StoreInUse`]).
     #[error(transparent)]
     Store(#[from] dkms_store::Error),
+    /// Reading a stream (the input of [`crate::verify_reader`] or [`crate::Controller::import_reader`]) failed.
+    #[error("reading the stream: {0}")]
+    Read(#[source] std::io::Error),
 }
 
 impl Error {
@@ -238,6 +241,7 @@ impl Error {
             Error::Kel(_) => "kel",
             Error::Store(dkms_store::Error::StoreInUse { .. }) => "store_in_use",
             Error::Store(_) => "store",
+            Error::Read(_) => "read",
         }
     }
 

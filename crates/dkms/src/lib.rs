@@ -13,7 +13,8 @@
 //! * one path for making events, whoever holds the keys: prepare a [`Prepared`] event, sign
 //!   it with any [`crypto::Signer`] (the keystore's software signers, an HSM, a KMS, another
 //!   device), then [`Controller::finalize`] it (see below);
-//! * [`verify_stream`]: stateless verification of a CESR stream.
+//! * [`verify_stream`] / [`verify_reader`]: stateless verification of a CESR stream, in
+//!   bounded memory however long the stream is.
 //!
 //! ```
 //! use dkms::{Controller, InceptOptions, RotateOptions, KdfParams};
@@ -127,4 +128,7 @@ pub use controller::{
 };
 pub use error::{Error, Refusal, Result};
 pub use keystore::{KdfParams, Keystore};
-pub use verify::{StreamVerdict, signatures_from_cesr, signatures_to_cesr, verify_stream, verify_stream_with_progress};
+pub use verify::{
+    DEFAULT_MEMORY_LIMIT, DEFAULT_SPILL_CACHE_BYTES, StreamVerdict, VerifyOptions, signatures_from_cesr,
+    signatures_to_cesr, verify_reader, verify_stream, verify_stream_with_progress,
+};

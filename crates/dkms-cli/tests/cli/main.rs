@@ -6,4 +6,5 @@ mod errors;
 mod harness;
 mod json_shapes;
 mod keripy;
+mod stream;
 mod verbs;

@@ -4,3 +4,4 @@
 mod controller;
 mod external_signers;
 mod keystore;
+mod stream;
