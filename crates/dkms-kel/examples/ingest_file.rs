@@ -46,15 +46,17 @@ fn main() {
 /// body + JSON parse (serde_json).
 fn floor(bytes: &[u8]) -> usize {
     let mut inputs = Vec::new();
-    let mut key = None;
+    // The current key of each identifier (an inception or rotation sets it).
+    let mut keys = std::collections::HashMap::new();
     for m in Framer::new().messages(bytes) {
         let s = SignedMessage::from_framed(&m.unwrap()).unwrap();
-        if let dkms_event::Body::Inception(b) = s.message.body() {
-            let raw: [u8; 32] = b.keys[0].matter().raw().try_into().unwrap();
-            key = Some(ed25519_dalek::VerifyingKey::from_bytes(&raw).unwrap());
+        let prefix = s.message.prefix().unwrap().qb64();
+        if let Some(k) = s.message.body().keys() {
+            let raw: [u8; 32] = k[0].matter().raw().try_into().unwrap();
+            keys.insert(prefix.clone(), ed25519_dalek::VerifyingKey::from_bytes(&raw).unwrap());
         }
         let raw: [u8; 64] = s.attachments.controller_sigs[0].raw().try_into().unwrap();
-        inputs.push((s.message.raw().to_vec(), key.unwrap(), ed25519_dalek::Signature::from_bytes(&raw)));
+        inputs.push((s.message.raw().to_vec(), keys[&prefix], ed25519_dalek::Signature::from_bytes(&raw)));
     }
     let t = std::time::Instant::now();
     measured_floor(&inputs);
