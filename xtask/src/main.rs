@@ -612,11 +612,17 @@ fn interop(root: &Path) -> Result<()> {
     timed("DKMS -> keripy: keripy 1.3.6 checks them", &mut || {
         run_until(root, Command::new(&python136).arg("interop/keripy/check_ours.py").arg(&ours), deadline)
     })?;
-    // (dkms-cli's test asserts keri 1.1.17 in verify_kel.py's answer: it runs under 1.1.17 only.)
-    timed("DKMS -> keripy: KELs written by `keri kel export` (multi-key weighted, ECDSA)", &mut || {
-        let test = ["test", "-p", "dkms-cli", "--test", "cli", "--locked", "--", "keripy::", "--nocapture"];
-        run_until(root, cargo().args(test).env("DKMS_KERIPY_PYTHON", &python), deadline)
-    })?;
+    for (version, py) in [("1.1.17", &python), ("1.3.6", &python136)] {
+        timed(
+            &format!("DKMS -> keripy {version}: KELs written by `keri kel export` (multi-key weighted, ECDSA)"),
+            &mut || {
+                let test = ["test", "-p", "dkms-cli", "--test", "cli", "--locked", "--", "keripy::", "--nocapture"];
+                let mut cmd = cargo();
+                cmd.args(test).env("DKMS_KERIPY_PYTHON", py).env("DKMS_KERIPY_VERSION", version);
+                run_until(root, &mut cmd, deadline)
+            },
+        )?;
+    }
     eprintln!("interop: all checks passed in {:.1} s", start.elapsed().as_secs_f64());
     Ok(())
 }
