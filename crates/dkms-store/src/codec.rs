@@ -29,8 +29,11 @@ pub(crate) enum Table {
     Events,
     /// (id, ordinal, attachment kind) → list of qb64 items.
     Attachments,
-    /// (SAID hash u64, id, ordinal) → nothing.
+    /// (level u8, run u64, SAID hash u64, id, ordinal) → nothing: the SAID index, in sorted runs.
     SaidIndex,
+    /// (level u8, run u64) → entries u64: the runs of the SAID index; (0, 0) → (entries of run
+    /// (0, 0), next run number u64).
+    SaidRuns,
     /// prefix → key-state blob.
     States,
     /// (escrow kind, prefix, sn, said) → (inserted µs, blob).
@@ -41,7 +44,7 @@ pub(crate) enum Table {
 
 impl Table {
     /// How many tables there are.
-    pub(crate) const COUNT: usize = 11;
+    pub(crate) const COUNT: usize = 12;
 
     /// Every table, in index order.
     pub(crate) const ALL: [Table; Table::COUNT] = [
@@ -53,6 +56,7 @@ impl Table {
         Table::Events,
         Table::Attachments,
         Table::SaidIndex,
+        Table::SaidRuns,
         Table::States,
         Table::Escrows,
         Table::Duplicates,
@@ -69,6 +73,7 @@ impl Table {
             Table::Events => "events",
             Table::Attachments => "attachments",
             Table::SaidIndex => "said_index",
+            Table::SaidRuns => "said_runs",
             Table::States => "states",
             Table::Escrows => "escrows",
             Table::Duplicates => "duplicates",

@@ -43,6 +43,8 @@ pub(crate) struct Cache {
     next_id: Option<u64>,
     /// Where the events appended in this transaction are, by SAID.
     appended: HashMap<String, Loc>,
+    /// Entries added to run (0, 0) of the SAID index in this transaction.
+    l0_added: u64,
 }
 
 /// The store traits over a key-value transaction.
@@ -90,8 +92,42 @@ fn attachment_key(loc: Loc, kind: AttachmentKind) -> Vec<u8> {
     KeyBuf::new().u64(loc.id).u64(loc.ordinal).u8(kind.code()).done()
 }
 
-fn index_key(said: &str, loc: Loc) -> Vec<u8> {
-    KeyBuf::new().u64(said_hash(said)).u64(loc.id).u64(loc.ordinal).done()
+/// The SAID index is a small log-structured merge tree inside two tables, so that appending an
+/// event writes few pages however large the store is. New entries go to run (0, 0), which takes
+/// random inserts but stays small: once it holds [`L0_MAX`] entries, the commit writes them, sorted,
+/// as a new run of level 1 (appended at the end of the table: a sequential write) and deletes
+/// them. When a level holds [`FANOUT`] runs, they are merged into one run of the next level, up
+/// to [`TOP_LEVEL`], whose runs are not merged (so a merge holds at most `L0_MAX * FANOUT^2`
+/// entries in memory: 6 MiB). A lookup seeks its hash in every run.
+pub(crate) const L0_MAX: u64 = 4096;
+/// Runs of one level merged together.
+pub(crate) const FANOUT: usize = 8;
+/// The last level; its runs stay as they are.
+pub(crate) const TOP_LEVEL: u8 = 3;
+
+/// The key of an index entry.
+fn index_key(level: u8, run: u64, hash: u64, loc: Loc) -> Vec<u8> {
+    KeyBuf::new().u8(level).u64(run).u64(hash).u64(loc.id).u64(loc.ordinal).done()
+}
+
+/// The entry of `said` in run (0, 0).
+fn l0_key(said: &str, loc: Loc) -> Vec<u8> {
+    index_key(0, 0, said_hash(said), loc)
+}
+
+/// Decodes an index key: (level, run, hash, location).
+fn decode_index(key: &[u8], value: &[u8]) -> Result<(u8, u64, u64, Loc)> {
+    let mut r = Reader::new(Table::SaidIndex, key, key);
+    let (level, run, hash) = (r.u8()?, r.u64()?, r.u64()?);
+    let loc = Loc { id: r.u64()?, ordinal: r.u64()? };
+    r.end()?;
+    Reader::new(Table::SaidIndex, key, value).end()?;
+    Ok((level, run, hash, loc))
+}
+
+/// The key of a run in `said_runs`.
+fn run_key(level: u8, run: u64) -> Vec<u8> {
+    KeyBuf::new().u8(level).u64(run).done()
 }
 
 fn escrow_key(key: &EscrowKey) -> Vec<u8> {
@@ -206,23 +242,21 @@ impl<K: KvRead> Txn<K> {
             };
             return Ok(Some((*loc, f)));
         }
-        let h = said_hash(said).to_be_bytes();
+        let hash = said_hash(said);
         let mut candidates = Vec::new();
-        scan_prefix(&self.0, Table::SaidIndex, &h, &h, false, &mut |k, v| {
-            let mut r = Reader::new(Table::SaidIndex, k, k);
-            let _hash = r.u64()?;
-            let loc = Loc { id: r.u64()?, ordinal: r.u64()? };
-            r.end()?;
-            Reader::new(Table::SaidIndex, k, v).end()?;
-            candidates.push(loc);
-            Ok(true)
-        })?;
+        for (level, run) in std::iter::once((0, 0)).chain(self.runs()?.into_iter().map(|(l, r, _)| (l, r))) {
+            let p = KeyBuf::new().u8(level).u64(run).u64(hash).done();
+            scan_prefix(&self.0, Table::SaidIndex, &p, &p, false, &mut |k, v| {
+                candidates.push(decode_index(k, v)?.3);
+                Ok(true)
+            })?;
+        }
         for loc in candidates {
             match self.fel_at(loc)? {
                 Some(f) if f.said == said => return Ok(Some((loc, f))),
                 Some(_) => {} // another SAID with the same hash
                 None => {
-                    let key = index_key(said, loc);
+                    let key = l0_key(said, loc);
                     return Err(
                         Reader::new(Table::SaidIndex, &key, &key).corrupt("points at a missing first-seen entry")
                     );
@@ -230,6 +264,33 @@ impl<K: KvRead> Txn<K> {
             }
         }
         Ok(None)
+    }
+
+    /// The runs of the SAID index other than (0, 0): (level, run, entries), by level then run.
+    fn runs(&self) -> Result<Vec<(u8, u64, u64)>> {
+        let mut out = Vec::new();
+        let lo = [1u8];
+        self.0.scan(Table::SaidRuns, &lo, None, false, &mut |k, v| {
+            let mut r = Reader::new(Table::SaidRuns, k, k);
+            let (level, run) = (r.u8()?, r.u64()?);
+            r.end()?;
+            let mut val = Reader::new(Table::SaidRuns, k, v);
+            let n = val.u64()?;
+            val.end()?;
+            out.push((level, run, n));
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// Entries of run (0, 0) and the next run number.
+    fn l0_state(&self) -> Result<(u64, u64)> {
+        let key = run_key(0, 0);
+        let Some(v) = self.0.get(Table::SaidRuns, &key)? else { return Ok((0, 1)) };
+        let mut r = Reader::new(Table::SaidRuns, &key, &v);
+        let state = (r.u64()?, r.u64()?);
+        r.end()?;
+        Ok(state)
     }
 
     /// The body of the event at `loc`.
@@ -391,6 +452,64 @@ impl<K: KvRead> ReadTxn for Txn<K> {
 }
 
 impl<K: KvWrite> Txn<K> {
+    /// Moves the entries of `sources` (runs, or (0, 0)) into one new sorted run at `level`.
+    fn write_run(&mut self, sources: &[(u8, u64)], level: u8, run: u64) -> Result<u64> {
+        let mut entries: Vec<(u64, Loc)> = Vec::new();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for (l, r) in sources {
+            let p = KeyBuf::new().u8(*l).u64(*r).done();
+            scan_prefix(&self.0, Table::SaidIndex, &p, &p, false, &mut |k, v| {
+                let (_, _, hash, loc) = decode_index(k, v)?;
+                entries.push((hash, loc));
+                keys.push(k.to_vec());
+                Ok(true)
+            })?;
+        }
+        for k in keys {
+            self.0.delete(Table::SaidIndex, &k)?;
+        }
+        for (l, r) in sources {
+            if (*l, *r) != (0, 0) {
+                self.0.delete(Table::SaidRuns, &run_key(*l, *r))?;
+            }
+        }
+        entries.sort_unstable_by_key(|(h, loc)| (*h, loc.id, loc.ordinal));
+        for (hash, loc) in &entries {
+            self.0.put(Table::SaidIndex, &index_key(level, run, *hash, *loc), &[])?;
+        }
+        let n = u64::try_from(entries.len()).unwrap_or(u64::MAX);
+        self.0.put(Table::SaidRuns, &run_key(level, run), &n.to_be_bytes())?;
+        Ok(n)
+    }
+
+    /// Before a commit: counts the entries added to run (0, 0); when it is full, writes it as a
+    /// run of level 1, then merges every level that has [`FANOUT`] runs into the next.
+    fn maintain_index(&mut self) -> Result<()> {
+        if self.1.l0_added == 0 {
+            return Ok(());
+        }
+        let (count, mut next_run) = self.l0_state()?;
+        let count = count.saturating_add(self.1.l0_added);
+        self.1.l0_added = 0;
+        if count < L0_MAX {
+            let v = KeyBuf::new().u64(count).u64(next_run).done();
+            return self.0.put(Table::SaidRuns, &run_key(0, 0), &v);
+        }
+        self.write_run(&[(0, 0)], 1, next_run)?;
+        next_run = next_run.saturating_add(1);
+        for level in 1..TOP_LEVEL {
+            let at_level: Vec<(u8, u64)> =
+                self.runs()?.into_iter().filter(|(l, _, _)| *l == level).map(|(l, r, _)| (l, r)).collect();
+            if at_level.len() < FANOUT {
+                break;
+            }
+            self.write_run(&at_level, level + 1, next_run)?;
+            next_run = next_run.saturating_add(1);
+        }
+        let v = KeyBuf::new().u64(0).u64(next_run).done();
+        self.0.put(Table::SaidRuns, &run_key(0, 0), &v)
+    }
+
     /// Where the event `said` is; [`Error::NoSuchEvent`] when it was never appended.
     fn loc_of(&self, said: &str) -> Result<Loc> {
         if let Some(loc) = self.1.appended.get(said) {
@@ -437,7 +556,8 @@ impl<K: KvWrite> WriteTxn for Txn<K> {
         self.0.put(Table::Fel, &lkey, &fel)?;
         self.0.put(Table::Kel, &kel_key(id, sn), &ordinal.to_be_bytes())?;
         self.0.put(Table::Events, &lkey, body)?;
-        self.0.put(Table::SaidIndex, &index_key(said, loc), &[])?;
+        self.0.put(Table::SaidIndex, &l0_key(said, loc), &[])?;
+        self.1.l0_added = self.1.l0_added.saturating_add(1);
         let next = ordinal
             .checked_add(1)
             .ok_or_else(|| Reader::new(Table::Fel, &lkey, &lkey).corrupt("first-seen ordinal overflow"))?;
@@ -499,7 +619,8 @@ impl<K: KvWrite> WriteTxn for Txn<K> {
         self.0.put(Table::Duplicates, &dup_key(prefix, sn, said), &value)
     }
 
-    fn commit(self: Box<Self>) -> Result<()> {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.maintain_index()?;
         self.0.commit()
     }
 }
@@ -509,6 +630,8 @@ impl<K: KvWrite> WriteTxn for Txn<K> {
 pub(crate) fn alias_said<K: KvWrite>(mut txn: Txn<K>, existing: &str, alias: &str) -> Result<()> {
     let loc = txn.loc_of(existing)?;
     check_id("said", alias)?;
-    txn.0.put(Table::SaidIndex, &index_key(alias, loc), &[])?;
+    txn.0.put(Table::SaidIndex, &l0_key(alias, loc), &[])?;
+    txn.1.l0_added = 1;
+    txn.maintain_index()?;
     txn.0.commit()
 }

@@ -35,7 +35,7 @@ const fn def(t: Table) -> Def {
 /// # let _ = std::fs::remove_file(&path);
 /// let store = RedbStore::open(&path)?;
 /// let mut w = store.write()?;
-/// w.append_kel("EPrefix", 0, "ESaid0", 0)?;
+/// w.append_kel("EPrefix", 0, "ESaid0", 0, b"body")?;
 /// w.commit()?;
 /// assert!(matches!(RedbStore::open(&path), Err(dkms_store::Error::StoreInUse { .. })));
 /// drop(store);
@@ -112,8 +112,12 @@ fn open_err(path: &Path, e: redb::DatabaseError) -> Error {
     }
 }
 
-/// Memory for cached pages of a [`RedbStore`] opened with [`RedbStore::open`]: 64 MiB.
-pub const DEFAULT_CACHE_BYTES: usize = 64 << 20;
+/// Memory for cached pages of a [`RedbStore`] opened with [`RedbStore::open`]: 16 MiB.
+///
+/// The cache fills up to this size whatever the store's size (written pages stay in it), so it
+/// counts fully towards a node's memory. Appends touch only the ends of the tables and the small
+/// newest run of the SAID index, so 16 MiB holds what an import works on (`docs/storage.md`).
+pub const DEFAULT_CACHE_BYTES: usize = 16 << 20;
 
 impl RedbStore {
     /// Opens the store at `path`, creating it if the file does not exist.

@@ -23,7 +23,7 @@ pub fn redb_set_schema_version(path: &Path, version: u32) -> crate::Result<()> {
 }
 
 /// The table names of schema version 2.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 12] = [
     "meta",
     "prefix_ids",
     "id_prefixes",
@@ -32,6 +32,7 @@ pub const TABLES: [&str; 11] = [
     "events",
     "attachments",
     "said_index",
+    "said_runs",
     "states",
     "escrows",
     "duplicates",

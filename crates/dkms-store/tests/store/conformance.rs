@@ -153,6 +153,37 @@ pub(crate) fn check_collisions(store: &dyn Store, alias: &dyn Fn(&str, &str)) {
     assert!(r.event_record("Ecol0").unwrap().unwrap().attachments(AttachmentKind::WitnessSigs).is_empty());
 }
 
+/// Enough events, in commits of several sizes, for the SAID index to write runs of level 1 and
+/// merge them into level 2 (4096 * 8 entries): every event stays found, with its attachments.
+pub(crate) fn said_index_runs(store: &dyn Store) {
+    let p = "EidxP";
+    let n = 4096 * 9 + 77;
+    let s = |i: u64| format!("E{:043x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut i = 0u64;
+    let mut size = 1u64;
+    while i < n {
+        let mut w = store.write_with(Durability::Deferred).unwrap();
+        for _ in 0..size.min(n - i) {
+            w.append_kel(p, u128::from(i), &s(i), i, &i.to_be_bytes()).unwrap();
+            w.set_attachments(AttachmentKind::ControllerSigs, &s(i), &[format!("AA{i}")]).unwrap();
+            i += 1;
+        }
+        // A lookup inside the transaction sees runs and its own new entries.
+        assert_eq!(w.event(&s(i / 2)).unwrap(), Some((i / 2).to_be_bytes().to_vec()));
+        w.commit().unwrap();
+        size = size * 3 % 5000 + 1;
+    }
+    store.flush().unwrap();
+    let r = store.read().unwrap();
+    for i in (0..n).step_by(13).chain([0, n - 1, 4095, 4096, 4097, 32767, 32768]) {
+        let rec = r.event_record(&s(i)).unwrap().unwrap_or_else(|| panic!("event {i} lost"));
+        assert_eq!((rec.entry.ordinal, rec.body.as_slice()), (i, &i.to_be_bytes()[..]));
+        assert_eq!(rec.attachments(AttachmentKind::ControllerSigs), [format!("AA{i}")]);
+    }
+    assert!(r.event(&s(n)).unwrap().is_none());
+    assert_eq!(len_of_log(&*r, p), usize::try_from(n).unwrap());
+}
+
 fn attachments(store: &dyn Store) {
     let (p, s) = ("EattP", "EattSaid");
     let items = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
@@ -456,6 +487,12 @@ pub(crate) fn check_corrupt(store: &dyn Store, table: &str) {
             corrupt(r.kel("EcorP", 0).map(drop), "kel");
         }
         "id_prefixes" => corrupt(r.event_record("Ecor0").map(drop), "event_record"),
+        "said_runs" => {
+            drop(r);
+            let mut w = store.write().unwrap();
+            w.append_kel("EcorP", 1, "Ecor1", 7, b"").unwrap();
+            corrupt(w.commit(), "commit");
+        }
         "said_index" => {
             corrupt(r.event("Ecor0").map(drop), "event");
             corrupt(r.event_record("Ecor0").map(drop), "event_record");
@@ -478,7 +515,8 @@ pub(crate) fn check_corrupt(store: &dyn Store, table: &str) {
 }
 
 /// Tables whose records have structure to check, and garbage that breaks each.
-pub(crate) const CORRUPTIONS: [(&str, &[u8]); 10] = [
+pub(crate) const CORRUPTIONS: [(&str, &[u8]); 11] = [
+    ("said_runs", b"x"),
     ("first_seen", b"\x01"),
     ("prefix_ids", b"short"),
     ("id_prefixes", b"\xff\xfe"),
@@ -508,6 +546,11 @@ mod memory {
     fn memory_said_collisions() {
         let store = MemoryStore::new();
         super::check_collisions(&store, &|existing, alias| store.alias_said_for_tests(existing, alias).unwrap());
+    }
+
+    #[test]
+    fn memory_said_index_runs() {
+        super::said_index_runs(&MemoryStore::new());
     }
 
     #[test]
@@ -552,6 +595,17 @@ mod redb {
         let _c = Cleanup(path.clone());
         let store = RedbStore::open(&path).unwrap();
         super::check_collisions(&store, &|existing, alias| store.alias_said_for_tests(existing, alias).unwrap());
+    }
+
+    #[test]
+    fn redb_said_index_runs() {
+        let path = temp_path("index-runs");
+        let _c = Cleanup(path.clone());
+        super::said_index_runs(&RedbStore::open(&path).unwrap());
+        // And after reopening.
+        let store = RedbStore::open(&path).unwrap();
+        let r = store.read().unwrap();
+        assert!(r.event_record(&format!("E{:043x}", 4096u64.wrapping_mul(0x9e37_79b9_7f4a_7c15))).unwrap().is_some());
     }
 
     #[test]
