@@ -455,20 +455,18 @@ impl<K: KvWrite> Txn<K> {
     /// Moves the entries of `sources` (runs, or (0, 0)) into one new sorted run at `level`.
     fn write_run(&mut self, sources: &[(u8, u64)], level: u8, run: u64) -> Result<u64> {
         let mut entries: Vec<(u64, Loc)> = Vec::new();
-        let mut keys: Vec<Vec<u8>> = Vec::new();
         for (l, r) in sources {
             let p = KeyBuf::new().u8(*l).u64(*r).done();
+            let start = entries.len();
             scan_prefix(&self.0, Table::SaidIndex, &p, &p, false, &mut |k, v| {
                 let (_, _, hash, loc) = decode_index(k, v)?;
                 entries.push((hash, loc));
-                keys.push(k.to_vec());
                 Ok(true)
             })?;
-        }
-        for k in keys {
-            self.0.delete(Table::SaidIndex, &k)?;
-        }
-        for (l, r) in sources {
+            // Keys are rebuilt rather than kept: a merge then holds 24 bytes per entry.
+            for (hash, loc) in entries.get(start..).unwrap_or_default() {
+                self.0.delete(Table::SaidIndex, &index_key(*l, *r, *hash, *loc))?;
+            }
             if (*l, *r) != (0, 0) {
                 self.0.delete(Table::SaidRuns, &run_key(*l, *r))?;
             }
