@@ -141,6 +141,19 @@ fn same_index_twice(chunk: &[u8]) -> bool {
     sm.attachments.controller_sigs.iter().any(|s| !seen.insert(s.index()))
 }
 
+/// The receipt signatures a message carries (`-B`, `-C`, `-D`, `-F`), when it parses.
+fn receipt_sigs(chunk: &[u8]) -> Option<usize> {
+    let Some(Ok(framed)) = Framer::new().messages(chunk).next() else { return None };
+    let sm = SignedMessage::from_framed(&framed).ok()?;
+    let a = &sm.attachments;
+    Some(
+        a.witness_sigs.len()
+            + a.nontrans_receipts.len()
+            + a.trans_receipts.iter().map(|g| g.sigs.len()).sum::<usize>()
+            + a.trans_sig_groups.iter().map(|g| g.sigs.len()).sum::<usize>(),
+    )
+}
+
 fn to_json(v: &EventValue) -> Value {
     match v {
         EventValue::Str(s) => json!(s),
@@ -292,17 +305,25 @@ fn main() -> Res<()> {
         let stream = chunks.concat();
         let name = format!("{i:04}");
         std::fs::write(out.join(format!("{name}.cesr")), &stream)?;
-        let metas: Vec<Value> = chunks
+        let mut metas: Vec<Value> = chunks
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let mut m = meta(c);
+                m["len"] = json!(c.len());
                 m["copy_of"] = json!(chunks.iter().take(i).position(|x| x == c));
                 m["same_index_twice"] = json!(same_index_twice(c));
+                m["receipt_sigs"] = json!(receipt_sigs(c));
                 m
             })
             .collect();
         let (result, report) = ours(&stream, &metas)?;
+        // Why we rejected each message (the first error inside its bytes).
+        for e in report.errors.iter().rev() {
+            if let Some(m) = chunk_at(&chunks, e.offset).and_then(|j| metas.get_mut(j)) {
+                m["our_error"] = json!(e.error.to_string());
+            }
+        }
         // The stream cut before each message we reject as unreadable (framing or body).
         let mut cuts = BTreeMap::new();
         for e in &report.errors {
