@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use dkms_cesr::stream::Framer;
 use dkms_event::signed::SignedMessage;
 use dkms_event::value::Value as EventValue;
-use dkms_kel::{EscrowKind, KeyState, Kevery, Options, Report};
+use dkms_kel::{EscrowKind, Kevery, KeyState, Options, Report};
 use serde_json::{Value, json};
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -345,6 +345,10 @@ fn main() -> Res<()> {
     }
     let doc = json!({"seed": seed, "count": count, "streams": all});
     std::fs::write(out.join("ours.json"), serde_json::to_vec(&doc)?)?;
-    println!("differential: {count} streams (seed {seed}) from {} keripy scenarios in {}", sources.len(), out.display());
+    println!(
+        "differential: {count} streams (seed {seed}) from {} keripy scenarios in {}",
+        sources.len(),
+        out.display()
+    );
     Ok(())
 }
