@@ -348,7 +348,7 @@ def rule_unsigned_receipt(entry, theirs, ours):
     e.g. the controller's `-A`) for an event not accepted yet: keripy's escrowUReceipt stores one
     entry per signature, so nothing of it waits; we keep the message in the unverified-receipt
     escrow until its event is accepted or it expires. Precondition: the rct message carries no
-    `-B`/`-C`/`-D`/`-F` group (our_sigs = 0), and that is the only difference."""
+    `-B`/`-C`/`-D`/`-F` group (meta receipt_sigs = 0), and that is the only difference."""
     empty = {m["said"] for m in entry["meta"] if not m["garbage"] and m["ilk"] == "rct" and m.get("receipt_sigs") == 0}
     signed = {m["said"] for m in entry["meta"] if not m["garbage"] and m["ilk"] == "rct" and m.get("receipt_sigs")}
     only_empty = empty - signed - set(theirs["receipts_escrowed"])
@@ -411,7 +411,9 @@ def classify(entry, theirs):
         view = cut_view(entry, theirs, int(j))
         if view is not None:
             candidates.append(([FLUSH], view, cut["result"]))
-    if theirs.get("eager") is not None:
+    # only for streams we read whole: fed one message at a time, keripy's parser no longer
+    # flushes the rest of the stream, which is the first rule's business
+    if theirs.get("eager") is not None and not entry["cuts"]:
         candidates.append(([EAGER], theirs["eager"], entry["ours"]))
     for applied, t, o in candidates:
         applied = list(applied)

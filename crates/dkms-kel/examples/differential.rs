@@ -310,18 +310,20 @@ fn main() -> Res<()> {
             .enumerate()
             .map(|(i, c)| {
                 let mut m = meta(c);
-                m["len"] = json!(c.len());
-                m["copy_of"] = json!(chunks.iter().take(i).position(|x| x == c));
-                m["same_index_twice"] = json!(same_index_twice(c));
-                m["receipt_sigs"] = json!(receipt_sigs(c));
+                if let Value::Object(fields) = &mut m {
+                    fields.insert("len".into(), json!(c.len()));
+                    fields.insert("copy_of".into(), json!(chunks.iter().take(i).position(|x| x == c)));
+                    fields.insert("same_index_twice".into(), json!(same_index_twice(c)));
+                    fields.insert("receipt_sigs".into(), json!(receipt_sigs(c)));
+                }
                 m
             })
             .collect();
         let (result, report) = ours(&stream, &metas)?;
         // Why we rejected each message (the first error inside its bytes).
         for e in report.errors.iter().rev() {
-            if let Some(m) = chunk_at(&chunks, e.offset).and_then(|j| metas.get_mut(j)) {
-                m["our_error"] = json!(e.error.to_string());
+            if let Some(Value::Object(m)) = chunk_at(&chunks, e.offset).and_then(|j| metas.get_mut(j)) {
+                m.insert("our_error".into(), json!(e.error.to_string()));
             }
         }
         // The stream cut before each message we reject as unreadable (framing or body).
