@@ -272,6 +272,26 @@ def rule_likely_duplicitous(entry, theirs, ours):
     return theirs, ours, True
 
 
+def rule_source_couple_misigned(entry, theirs, ours):
+    """A non-delegated event given another message's attachments, among them a `-G` source seal
+    couple, whose signatures do not verify: keripy parks it in its delegation escrow (`pdes`)
+    before it checks the signatures, where it waits until it times out; we reject it (no valid
+    controller signature). Precondition: keripy holds it in `pdes` only, we rejected that
+    message for a bad signature and neither accepted nor hold it."""
+    bad = {m["said"] for m in entry["meta"]
+           if not m["garbage"] and m["ilk"] in ("icp", "rot", "ixn")
+           and "no valid controller signature" in (m.get("our_error") or "")}
+    t_tab = {e["said"]: e["escrows"] for e in theirs["escrowed"]}
+    o_all = {s for _, s in ours["accepted"]} | {e["said"] for e in ours["escrowed"]}
+    extra = {s for s in escrow_said_set(theirs) if s in bad and t_tab[s] == ["pdes"] and s not in o_all}
+    if not extra:
+        return theirs, ours, False
+    theirs = dict(theirs, escrowed=[e for e in theirs["escrowed"] if e["said"] not in extra],
+                  verdicts=[("rejected" if m["ilk"] != "rct" and m["said"] in extra and v == "escrowed" else v)
+                            for m, v in messages(entry, theirs)])
+    return theirs, ours, True
+
+
 def rule_dnd_early(entry, theirs, ours):
     """A delegated inception naming a delegator whose inception says `DND`, before the
     delegator's anchoring event: keripy escrows it for the delegator's approval (`pdes`, with its
@@ -343,24 +363,6 @@ def rule_not_transferable(entry, theirs, ours):
     return theirs, ours, True
 
 
-def rule_unsigned_receipt(entry, theirs, ours):
-    """An `rct` that carries no receipt signature at all (only groups a receipt does not use,
-    e.g. the controller's `-A`) for an event not accepted yet: keripy's escrowUReceipt stores one
-    entry per signature, so nothing of it waits; we keep the message in the unverified-receipt
-    escrow until its event is accepted or it expires. Precondition: the rct message carries no
-    `-B`/`-C`/`-D`/`-F` group (meta receipt_sigs = 0), and that is the only difference."""
-    empty = {m["said"] for m in entry["meta"] if not m["garbage"] and m["ilk"] == "rct" and m.get("receipt_sigs") == 0}
-    signed = {m["said"] for m in entry["meta"] if not m["garbage"] and m["ilk"] == "rct" and m.get("receipt_sigs")}
-    only_empty = empty - signed - set(theirs["receipts_escrowed"])
-    extra = [s for s in ours["receipts_escrowed"] if s in only_empty]
-    if not extra:
-        return theirs, ours, False
-    ours = dict(ours, receipts_escrowed=[s for s in ours["receipts_escrowed"] if s not in extra],
-                verdicts=[("rejected" if m["ilk"] == "rct" and m["said"] in extra and v == "escrowed"
-                           and m.get("receipt_sigs") == 0 else v) for m, v in messages(entry, ours)])
-    return theirs, ours, True
-
-
 def rule_stale_receipt_escrow(entry, theirs, ours):
     """A witness receipt that arrived before its event, when the event is then accepted without
     it (e.g. its witness index is beyond the list, scenario receipt_index_out_of_range_early):
@@ -378,11 +380,11 @@ def rule_stale_receipt_escrow(entry, theirs, ours):
 RULES = [
     ("one key's signature twice counts once here", rule_same_key_twice),
     ("keripy keeps a mis-signed event in ldes", rule_likely_duplicitous),
+    ("mis-signed event with a -G couple: pdes in keripy, rejected here", rule_source_couple_misigned),
     ("DND delegator: rejected here, escrowed in keripy", rule_dnd_early),
     ("keripy moves receipts onto the escrowed event", rule_receipts_held_by_escrowed_event),
     ("keripy leaves a used receipt in uwes", rule_stale_receipt_escrow),
     ("non-transferable ixn/rot: refused here, ooes in keripy", rule_not_transferable),
-    ("rct without receipt signatures waits here", rule_unsigned_receipt),
 ]
 EAGER = "escrow timing: keripy with processEscrows after each message agrees"
 FLUSH = "keripy flushes the stream at an unreadable message"

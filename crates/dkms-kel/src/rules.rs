@@ -457,6 +457,15 @@ pub(crate) fn receipt(view: &View<'_>, sm: &SignedMessage) -> Result<ReceiptDeci
     let Some(r) = receipted(&sm.message) else { return Ok(ReceiptDecision::Ignore(Vec::new())) };
     let prefix = r.prefix.as_str();
     let mut warnings = Vec::new();
+    let a = &sm.attachments;
+    if sm.message.ilk() == Ilk::Rct
+        && a.witness_sigs.is_empty()
+        && a.nontrans_receipts.is_empty()
+        && a.trans_sig_groups.is_empty()
+    {
+        // Nothing a receipt is read for (keripy stores nothing for it either).
+        return Err(Error::Unsigned { ilk: "rct", prefix: prefix.to_owned(), sn: r.sn });
+    }
     if sm.message.ilk() == Ilk::Rct && !sm.attachments.controller_sigs.is_empty() {
         warnings.push(WarningKind::IgnoredAttachments { what: "controller signatures on a receipt" });
     }

@@ -286,3 +286,16 @@ fn the_same_through_a_store() {
         an_escrowed_event_that_fails_later_is_rejected_not_dropped();
     });
 }
+
+/// An `rct` that carries none of the groups a receipt is read for (here only `-A`) is rejected
+/// as unsigned, not kept waiting for its event: keripy stores nothing for it (found by the
+/// differential harness against keripy).
+#[test]
+fn a_receipt_without_receipt_signatures_is_rejected() {
+    let stream = br#"{"v":"KERI10JSON000091_","t":"rct","d":"EGX85LsssiiD7E8GaHREmoYgPh-UcazG84BA2VIsk3mL","i":"ENY3OeTE9lWt1GyDYf8sfJzUSyaY0DMlOx1AJH0N6Cf6","s":"1"}-AABAABqV_gHQtVV3gsFQa955gGJmy7idubPlt-75K2UwuEd6eAgCPGie1fOJOAJDkimi-FyAxs93ggNB7zKRLMpcBsL"#;
+    let mut k = crate::kevery(Config::default());
+    let report = k.ingest_at(stream, 1);
+    assert_eq!((report.rejected, report.escrowed), (1, 0), "{report:#?}");
+    assert_eq!(report.errors[0].kind(), "unsigned");
+    assert!(k.escrowed().is_empty());
+}
