@@ -45,6 +45,10 @@ pub struct Config {
     pub group_commit_ops: usize,
     /// The clock that dates first-seen events and escrow entries (the system clock by default).
     pub clock: Clock,
+    /// Most entries a run's [`Report`] keeps in each of its lists (`errors`, `warnings`,
+    /// `pending`); past it, entries are only counted (`errors_omitted`, …), so an endless
+    /// stream of bad messages does not grow the report without bound. 0: no limit.
+    pub max_report_entries: usize,
 }
 
 impl Default for Config {
@@ -57,6 +61,7 @@ impl Default for Config {
             max_escrow_total: 100_000,
             group_commit_ops: 1024,
             clock: Clock::system(),
+            max_report_entries: 10_000,
         }
     }
 }
@@ -131,6 +136,8 @@ impl Kevery {
     #[must_use]
     pub fn new(config: Config) -> Self {
         let escrows = Escrows::new(config.max_escrow_total, config.max_escrow_per_prefix);
+        let mut tally = Tally::default();
+        tally.limit = config.max_report_entries;
         Self {
             config,
             mem: Memory::default(),
@@ -141,7 +148,7 @@ impl Kevery {
             dirty: BTreeSet::new(),
             durability: Durability::default(),
             inflight: None,
-            tally: Tally::default(),
+            tally,
         }
     }
 
@@ -358,6 +365,11 @@ impl Kevery {
         }
         let mut report = std::mem::take(&mut self.tally.report);
         report.pending = self.escrows.pending(self.tally.run);
+        let limit = self.config.max_report_entries;
+        if limit > 0 && report.pending.len() > limit {
+            report.pending_omitted = report.pending.len() - limit;
+            report.pending.truncate(limit);
+        }
         report
     }
 
