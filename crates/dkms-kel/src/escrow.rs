@@ -6,7 +6,7 @@
 //! transferable receipt). When an event of identifier X is accepted, the engine retries the
 //! entries under X, oldest sequence number first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use dkms_event::message::Ilk;
 use dkms_event::primitives::Prefix;
@@ -69,6 +69,9 @@ pub(crate) enum Inserted {
 pub(crate) struct Escrows {
     buckets: HashMap<String, Vec<Escrowed>>,
     per_prefix: HashMap<String, usize>,
+    /// `(trigger, SAID, kind)` of every entry: a new message is looked for among the entries
+    /// only when one may hold it (a bucket can hold a whole flood).
+    index: HashSet<(String, String, EscrowKind)>,
     count: usize,
     max_total: usize,
     max_per_prefix: usize,
@@ -101,10 +104,14 @@ impl Escrows {
     pub(crate) fn insert(&mut self, e: Escrowed) -> Result<(Inserted, &Escrowed), Rule> {
         let trigger = e.trigger();
         let kind = e.kind();
-        let found = self
-            .buckets
-            .get(&trigger)
-            .and_then(|b| b.iter().position(|x| x.signed.message == e.signed.message && x.kind() == kind));
+        let key = (trigger.clone(), e.signed.message.said().as_str().to_owned(), kind);
+        let found = if self.index.contains(&key) {
+            self.buckets
+                .get(&trigger)
+                .and_then(|b| b.iter().position(|x| x.signed.message == e.signed.message && x.kind() == kind))
+        } else {
+            None
+        };
         if found.is_none() {
             if self.count >= self.max_total {
                 return Err(Rule::EscrowFull { limit: self.max_total });
@@ -115,6 +122,7 @@ impl Escrows {
             }
             *self.per_prefix.entry(e.prefix().to_owned()).or_insert(0) += 1;
             self.count += 1;
+            self.index.insert(key);
         }
         let bucket = self.buckets.entry(trigger).or_default();
         let (inserted, i) = match found {
@@ -148,6 +156,7 @@ impl Escrows {
     pub(crate) fn put_back(&mut self, e: Escrowed) {
         *self.per_prefix.entry(e.prefix().to_owned()).or_insert(0) += 1;
         self.count += 1;
+        self.index.insert((e.trigger(), e.signed.message.said().as_str().to_owned(), e.kind()));
         self.buckets.entry(e.trigger()).or_default().push(e);
     }
 
@@ -161,6 +170,7 @@ impl Escrows {
 
     fn forget(&mut self, e: &Escrowed) {
         self.count = self.count.saturating_sub(1);
+        self.index.remove(&(e.trigger(), e.signed.message.said().as_str().to_owned(), e.kind()));
         let p = e.prefix();
         if let Some(n) = self.per_prefix.get_mut(p) {
             *n = n.saturating_sub(1);

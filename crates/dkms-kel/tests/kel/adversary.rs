@@ -502,7 +502,9 @@ fn a_flood_waiting_on_a_delegator_does_not_make_its_events_expensive() {
     }
     let mut kv = crate::kevery(Config::default());
     kv.ingest_at(&wire(&[&delegator]), 1);
+    let start = Instant::now();
     let r = kv.ingest_at(&flood, 1);
+    eprintln!("{n} delegated inceptions escrowed under one delegator: {:?}", start.elapsed());
     assert_eq!(r.escrowed, n as usize);
     let start = Instant::now();
     let r = kv.ingest_at(&wire(&chain[1..].iter().collect::<Vec<_>>()), 2);
@@ -653,4 +655,25 @@ fn a_store_killed_mid_drain_loses_nothing_and_recovers() {
         assert_eq!(summary(&k), expected, "fail_at {fail_at}: {r:?}");
         assert!(k.escrowed().is_empty(), "fail_at {fail_at}: {:?}", k.escrowed());
     }
+}
+
+/// The attacks on rules and escrows again, with validators over a store that commit after
+/// each message (every rule reads accepted events back from the store).
+#[test]
+fn the_same_through_a_store() {
+    crate::through_store(|| {
+        forged_conflicting_event_is_not_duplicity_evidence();
+        conflicting_event_is_checked_against_the_keys_in_force_at_its_place();
+        one_key_under_two_codes_is_one_signature();
+        ondex_pointing_at_the_wrong_digest_exposes_nothing();
+        source_seal_naming_a_non_anchoring_event_is_rejected();
+        a_copy_with_an_index_beyond_the_keys_does_not_poison_the_escrowed_event();
+        a_copy_with_a_witness_index_beyond_the_list_does_not_poison_the_escrowed_event();
+        a_copy_with_a_bogus_source_seal_does_not_poison_the_escrowed_delegated_event();
+        replayed_establishment_and_recovery_events_change_nothing();
+        duplicates_interleaved_with_escrow_retries_are_counted_once();
+        escrowed_event_of_an_identifier_abandoned_meanwhile_is_rejected();
+        a_clock_going_backwards_neither_panics_nor_expires_early();
+        escrow_limits_hold_when_entries_move_between_triggers();
+    });
 }
