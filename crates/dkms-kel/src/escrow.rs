@@ -135,6 +135,12 @@ impl Escrows {
                     let n = merge_attachments(&mut x.signed.attachments, &e.signed.attachments, &x.base);
                     added = n > 0;
                     x.merged = x.merged.saturating_add(n.max(usize::from(differs))).saturating_add(e.merged);
+                    // Copies of earlier runs count once (as one earlier item), so that an entry
+                    // resent run after run does not grow.
+                    if let Some(run) = e.origins.first().map(|o| o.run) {
+                        let mut earlier_kept = false;
+                        x.origins.retain(|o| o.run == run || !std::mem::replace(&mut earlier_kept, true));
+                    }
                     x.origins.extend(e.origins);
                     x.waiting = e.waiting;
                 }
@@ -166,6 +172,14 @@ impl Escrows {
         self.buckets
             .get(prefix)
             .is_some_and(|b| b.iter().any(|e| !is_receipt(e.kind()) && e.signed.message.said().as_str() == said))
+    }
+
+    /// Whether [`Escrows::insert`] would refuse `e` for lack of room.
+    pub(crate) fn would_refuse(&self, e: &Escrowed) -> bool {
+        let key = (e.trigger(), e.signed.message.said().as_str().to_owned(), e.kind());
+        !self.index.contains(&key)
+            && (self.count >= self.max_total
+                || self.per_prefix.get(e.prefix()).copied().unwrap_or(0) >= self.max_per_prefix)
     }
 
     fn forget(&mut self, e: &Escrowed) {

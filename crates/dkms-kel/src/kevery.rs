@@ -128,6 +128,8 @@ pub struct Kevery {
     /// names it (retrying every waiting event on each delegator event would let a flood of
     /// them make each delegator event cost as much as the flood).
     fresh_anchors: HashSet<String>,
+    /// When a full escrow was last swept for expired items (microseconds).
+    last_sweep: u64,
 }
 
 impl Default for Kevery {
@@ -155,6 +157,7 @@ impl Kevery {
             inflight: None,
             tally,
             fresh_anchors: HashSet::new(),
+            last_sweep: 0,
         }
     }
 
@@ -506,6 +509,15 @@ impl Kevery {
         let sn = entry.signed.message.sn().unwrap_or(0);
         let duplicitous = matches!(entry.waiting, Waiting::Duplicity { .. });
         let evidence = duplicitous.then(|| entry.signed.clone());
+        // A full escrow first drops what expired (nobody may be calling `expire`), at most once
+        // a second so that a flood against a full escrow does not sweep it for every message.
+        let now = entry.at;
+        if self.escrows.would_refuse(&entry)
+            && (now >= self.last_sweep.saturating_add(1_000_000) || now < self.last_sweep)
+        {
+            self.last_sweep = now;
+            self.sweep_expired(now);
+        }
         let (inserted, stored) = self.escrows.insert(entry).map_err(|rule| Error::rule(&prefix, sn, rule))?;
         let changed = !matches!(inserted, Inserted::Merged { added: false });
         let (kind, signed, at) = (stored.kind(), stored.signed.clone(), stored.at);
@@ -686,6 +698,13 @@ impl Kevery {
     /// [`Error::Store`] when the commit fails (the expired entries stay recorded for a retry).
     pub fn expire(&mut self) -> Result<usize> {
         let now = self.config.clock.now();
+        let gone = self.sweep_expired(now);
+        self.commit()?;
+        Ok(gone)
+    }
+
+    /// Drops and settles the escrowed items older than their timeout; returns how many.
+    fn sweep_expired(&mut self, now: u64) -> usize {
         let (ooo, other) = (self.config.out_of_order_timeout, self.config.escrow_timeout);
         let gone = self.escrows.take_expired(now, ooo, other);
         for e in &gone {
@@ -693,8 +712,7 @@ impl Kevery {
             let timeout = if e.kind() == EscrowKind::OutOfOrder { ooo } else { other };
             self.tally.settle(&e.origins, &Settled::Rejected(expired(e, timeout)));
         }
-        self.commit()?;
-        Ok(gone.len())
+        gone.len()
     }
 
     /// Logs an accepted event: KEL index, memory, journal and key state.

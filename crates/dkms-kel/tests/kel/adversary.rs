@@ -677,3 +677,44 @@ fn the_same_through_a_store() {
         escrow_limits_hold_when_entries_move_between_triggers();
     });
 }
+
+/// Nobody calls `expire`: a full escrow still makes room by dropping what expired, rather
+/// than refusing every new message for good.
+#[test]
+fn a_full_escrow_drops_expired_items_before_refusing() {
+    let (k0, k1) = (signer(1), signer(2));
+    let cfg = Config { max_escrow_total: 3, out_of_order_timeout: 10, ..Config::default() };
+    let mut kv = crate::kevery(cfg);
+    // Three out-of-order events of unknown identifiers fill the escrow at t = 0.
+    for i in 0..3u64 {
+        let e0 = icp(&seeded(500 + i), &k1);
+        let e1 = ixn(&pre_of(&e0), 1, e0.message.said(), &seeded(500 + i));
+        assert!(kv.process_at(e1, 0).escrow_kind().is_some());
+    }
+    let e0 = icp(&k0, &k1);
+    let e1 = ixn(&pre_of(&e0), 1, e0.message.said(), &k0);
+    // Still fresh: refused.
+    assert!(matches!(kv.process_at(e1.clone(), 5), Outcome::Rejected(_)));
+    // Later, the three have expired: they make room.
+    let r = kv.ingest_at(&wire(&[&e1]), 2_000_000);
+    balanced(&r);
+    assert_eq!((r.escrowed, r.earlier.rejected), (1, 3), "{r:?}");
+    assert_eq!(kv.process_at(e0, 2_000_001), Outcome::Accepted);
+    assert_eq!(kv.state(&pre_of(&e1).qb64()).unwrap().sn(), 1);
+}
+
+/// The same out-of-order event resent in run after run (one `process` call each) is one
+/// earlier item when it finally leaves, not one per copy.
+#[test]
+fn copies_resent_run_after_run_do_not_accumulate() {
+    let (k0, k1) = (signer(1), signer(2));
+    let e0 = icp(&k0, &k1);
+    let e1 = ixn(&pre_of(&e0), 1, e0.message.said(), &k0);
+    let mut kv = crate::kevery(Config::default());
+    for t in 0..1_000 {
+        assert!(kv.process_at(e1.clone(), t).escrow_kind().is_some());
+    }
+    let r = kv.ingest_at(&wire(&[&e1, &e0]), 2_000);
+    balanced(&r);
+    assert_eq!((r.accepted, r.duplicates, r.earlier.accepted), (1, 1, 1), "{r:?}");
+}
