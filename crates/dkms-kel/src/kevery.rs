@@ -12,7 +12,7 @@ use dkms_store::{AttachmentKind, Durability, EscrowKind, Store};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result, Rule, store_err};
-use crate::escrow::{Escrowed, Escrows, Inserted};
+use crate::escrow::{Escrowed, Escrows, Inserted, lens};
 use crate::journal::{self, Op, escrow_blob, escrow_key};
 use crate::logged::Logged;
 use crate::pipeline::Preverified;
@@ -190,7 +190,7 @@ impl Kevery {
                     // Restored entries fit: they were within the limits when written. Whether
                     // copies were merged into one is not recorded: each is taken as merged.
                     let _ = k.escrows.insert(Escrowed {
-                        base: crate::escrow::lens(&signed.attachments),
+                        base: lens(&signed.attachments),
                         signed,
                         waiting,
                         at: e.inserted_micros,
@@ -421,7 +421,7 @@ impl Kevery {
                     _ => None,
                 };
                 let entry = Escrowed {
-                    base: crate::escrow::lens(&signed.attachments),
+                    base: lens(&signed.attachments),
                     signed,
                     waiting: waiting.clone(),
                     at: now,
@@ -786,7 +786,7 @@ impl Kevery {
                 },
             };
             let _ = self.escrow(Escrowed {
-                base: crate::escrow::lens(&signed.attachments),
+                base: lens(&signed.attachments),
                 signed,
                 waiting,
                 at: now,
@@ -951,21 +951,21 @@ impl Kevery {
     }
 }
 
-/// Drops from merged attachments what made the rules reject them: the signatures at an index
-/// beyond the keys or witnesses, or the last source seal (`-G`) when it names the wrong event.
+/// Drops from merged attachments what made the rules reject them, all at once: the
+/// signatures at an index beyond the keys or witnesses, or the source seals (`-G`) when one
+/// names the wrong event (without them the delegator's KEL is searched for the anchor).
 /// Returns whether anything was dropped.
 fn drop_offending(signed: &mut SignedMessage, err: &Error) -> bool {
     let atts = &mut signed.attachments;
-    let before = (atts.controller_sigs.len(), atts.witness_sigs.len());
+    let before = lens(atts);
+    let within = |len: usize| move |s: &dkms_cesr::Indexer| usize::try_from(s.index()).is_ok_and(|i| i < len);
     match err {
-        Error::IndexOutOfRange { index, what: "keys", .. } => atts.controller_sigs.retain(|s| s.index() != *index),
-        Error::IndexOutOfRange { index, what: "witnesses", .. } => atts.witness_sigs.retain(|s| s.index() != *index),
-        Error::Rule { rule: Rule::SourceSealNotInKel | Rule::NotAnchored, .. } => {
-            return atts.source_seals.pop().is_some();
-        }
+        Error::IndexOutOfRange { len, what: "keys", .. } => atts.controller_sigs.retain(within(*len)),
+        Error::IndexOutOfRange { len, what: "witnesses", .. } => atts.witness_sigs.retain(within(*len)),
+        Error::Rule { rule: Rule::SourceSealNotInKel | Rule::NotAnchored, .. } => atts.source_seals.clear(),
         _ => return false,
     }
-    (atts.controller_sigs.len(), atts.witness_sigs.len()) != before
+    lens(atts) != before
 }
 
 fn escrow_prefix(signed: &SignedMessage) -> &str {
