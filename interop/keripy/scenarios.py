@@ -625,6 +625,9 @@ def gen_differences():
              "icp, then a forged rot at sn 2 (right prior: the ixn at sn 1; keys not committed at sn 0, signed "
              "by the forger's key) before that ixn, then the valid ixn, rot and ixn",
              [ev(sicp, S[0:1]), ev(forged, F[0:1]), ev(sixn, S[0:1]), ev(srot, S[1:2]), ev(sixn3, S[1:2])],
+             divergence="a forged rotation that conflicts with the accepted one is not evidence of duplicity "
+                        "unless signed by those in control at its place: DKMS rejects it (bad_signature) where "
+                        "keripy keeps it in its likely-duplicitous escrow",
              details=("receipts",))
 
 

@@ -6,7 +6,7 @@
 //! transferable receipt). When an event of identifier X is accepted, the engine retries the
 //! entries under X, oldest sequence number first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use dkms_event::message::Ilk;
 use dkms_event::primitives::Prefix;
@@ -25,7 +25,19 @@ pub(crate) struct Escrowed {
     pub(crate) at: u64,
     /// The messages this entry stands for (copies of one message share an entry).
     pub(crate) origins: Vec<Origin>,
+    /// Whether attachments of another copy were merged into it: its attachments are then
+    /// nobody's message, and an attachment that would reject a message on its own (an index
+    /// beyond a list, a source seal naming the wrong event) is dropped rather than failing
+    /// the copies that did not carry it. Counts the items merged in (see [`MAX_MERGED_ITEMS`]).
+    pub(crate) merged: usize,
+    /// The length of each attachment list of the first copy (kept whole by merges).
+    pub(crate) base: [usize; 6],
 }
+
+/// Most attachment items of each kind copies may bring to one escrow entry beyond its first
+/// message's: copies that keep bringing new (bogus) signatures neither grow the entry without
+/// bound nor make each retry of it verify ever more signatures.
+pub(crate) const MAX_MERGED_ITEMS: usize = 256;
 
 impl Escrowed {
     pub(crate) fn kind(&self) -> EscrowKind {
@@ -45,8 +57,11 @@ impl Escrowed {
 pub(crate) enum Inserted {
     /// A new entry.
     New,
-    /// Merged into an entry holding the same message (new attachments added).
-    Merged,
+    /// Merged into an entry holding the same message; whether new attachments were added.
+    Merged {
+        /// New attachment items were added.
+        added: bool,
+    },
 }
 
 /// Every escrowed message, by trigger.
@@ -54,6 +69,9 @@ pub(crate) enum Inserted {
 pub(crate) struct Escrows {
     buckets: HashMap<String, Vec<Escrowed>>,
     per_prefix: HashMap<String, usize>,
+    /// `(trigger, SAID, kind)` of every entry: a new message is looked for among the entries
+    /// only when one may hold it (a bucket can hold a whole flood).
+    index: HashSet<(String, String, EscrowKind)>,
     count: usize,
     max_total: usize,
     max_per_prefix: usize,
@@ -86,10 +104,14 @@ impl Escrows {
     pub(crate) fn insert(&mut self, e: Escrowed) -> Result<(Inserted, &Escrowed), Rule> {
         let trigger = e.trigger();
         let kind = e.kind();
-        let found = self
-            .buckets
-            .get(&trigger)
-            .and_then(|b| b.iter().position(|x| x.signed.message == e.signed.message && x.kind() == kind));
+        let key = (trigger.clone(), e.signed.message.said().as_str().to_owned(), kind);
+        let found = if self.index.contains(&key) {
+            self.buckets
+                .get(&trigger)
+                .and_then(|b| b.iter().position(|x| x.signed.message == e.signed.message && x.kind() == kind))
+        } else {
+            None
+        };
         if found.is_none() {
             if self.count >= self.max_total {
                 return Err(Rule::EscrowFull { limit: self.max_total });
@@ -100,16 +122,29 @@ impl Escrows {
             }
             *self.per_prefix.entry(e.prefix().to_owned()).or_insert(0) += 1;
             self.count += 1;
+            self.index.insert(key);
         }
         let bucket = self.buckets.entry(trigger).or_default();
         let (inserted, i) = match found {
             Some(i) => {
+                let mut added = false;
                 if let Some(x) = bucket.get_mut(i) {
-                    merge_attachments(&mut x.signed.attachments, &e.signed.attachments);
+                    // A copy with other attachments (even fewer) makes the entry a union of
+                    // copies: the copy without an offending attachment must not fail with it.
+                    let differs = x.signed.attachments != e.signed.attachments;
+                    let n = merge_attachments(&mut x.signed.attachments, &e.signed.attachments, &x.base);
+                    added = n > 0;
+                    x.merged = x.merged.saturating_add(n.max(usize::from(differs))).saturating_add(e.merged);
+                    // Copies of earlier runs count once (as one earlier item), so that an entry
+                    // resent run after run does not grow.
+                    if let Some(run) = e.origins.first().map(|o| o.run) {
+                        let mut earlier_kept = false;
+                        x.origins.retain(|o| o.run == run || !std::mem::replace(&mut earlier_kept, true));
+                    }
                     x.origins.extend(e.origins);
                     x.waiting = e.waiting;
                 }
-                (Inserted::Merged, i)
+                (Inserted::Merged { added }, i)
             }
             None => {
                 bucket.push(e);
@@ -122,8 +157,34 @@ impl Escrows {
         }
     }
 
+    /// Puts back an entry just taken out with [`Escrows::take`] and still waiting for the same
+    /// thing (no search for a copy, no limit: it held its place a moment ago).
+    pub(crate) fn put_back(&mut self, e: Escrowed) {
+        *self.per_prefix.entry(e.prefix().to_owned()).or_insert(0) += 1;
+        self.count += 1;
+        self.index.insert((e.trigger(), e.signed.message.said().as_str().to_owned(), e.kind()));
+        self.buckets.entry(e.trigger()).or_default().push(e);
+    }
+
+    /// Whether an escrowed key event under `prefix` has this SAID (a receipt of it may
+    /// complete it).
+    pub(crate) fn has_event(&self, prefix: &str, said: &str) -> bool {
+        self.buckets
+            .get(prefix)
+            .is_some_and(|b| b.iter().any(|e| !is_receipt(e.kind()) && e.signed.message.said().as_str() == said))
+    }
+
+    /// Whether [`Escrows::insert`] would refuse `e` for lack of room.
+    pub(crate) fn would_refuse(&self, e: &Escrowed) -> bool {
+        let key = (e.trigger(), e.signed.message.said().as_str().to_owned(), e.kind());
+        !self.index.contains(&key)
+            && (self.count >= self.max_total
+                || self.per_prefix.get(e.prefix()).copied().unwrap_or(0) >= self.max_per_prefix)
+    }
+
     fn forget(&mut self, e: &Escrowed) {
         self.count = self.count.saturating_sub(1);
+        self.index.remove(&(e.trigger(), e.signed.message.said().as_str().to_owned(), e.kind()));
         let p = e.prefix();
         if let Some(n) = self.per_prefix.get_mut(p) {
             *n = n.saturating_sub(1);
@@ -135,14 +196,25 @@ impl Escrows {
 
     /// Takes the entries waiting on `trigger` that are receipts (`receipts`) or not, in retry
     /// order: lowest sequence number first, then oldest.
-    pub(crate) fn take(&mut self, trigger: &str, receipts: bool) -> Vec<Escrowed> {
+    /// Only entries for which `retry` holds are taken; the others stay in place.
+    pub(crate) fn take_where(
+        &mut self,
+        trigger: &str,
+        receipts: bool,
+        retry: impl Fn(&Escrowed) -> bool,
+    ) -> Vec<Escrowed> {
         let Some(bucket) = self.buckets.get_mut(trigger) else { return Vec::new() };
-        let (mut list, keep): (Vec<Escrowed>, Vec<Escrowed>) =
-            std::mem::take(bucket).into_iter().partition(|e| is_receipt(e.kind()) == receipts);
-        if keep.is_empty() {
+        let mut list = Vec::new();
+        let mut i = 0;
+        while i < bucket.len() {
+            if bucket.get(i).is_some_and(|e| is_receipt(e.kind()) == receipts && retry(e)) {
+                list.push(bucket.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        if bucket.is_empty() {
             self.buckets.remove(trigger);
-        } else {
-            *bucket = keep;
         }
         for e in &list {
             self.forget(e);
@@ -216,18 +288,41 @@ pub(crate) fn is_receipt(kind: EscrowKind) -> bool {
     matches!(kind, EscrowKind::UnverifiedReceipt | EscrowKind::UnverifiedTransReceipt)
 }
 
-pub(crate) fn merge_attachments(into: &mut Attachments, from: &Attachments) {
-    fn union<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
+/// Adds to `into` the attachment items of `from` it does not hold. Each of its lists keeps its
+/// first `base` items (the first copy's) and at most [`MAX_MERGED_ITEMS`] merged ones: past
+/// that, the oldest merged item makes room, so the latest copy always counts. Returns how
+/// many items were added.
+fn merge_attachments(into: &mut Attachments, from: &Attachments, base: &[usize; 6]) -> usize {
+    fn union<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T], base: usize) -> usize {
+        let mut added = 0;
         for x in from {
             if !into.contains(x) {
+                if into.len() >= base.saturating_add(MAX_MERGED_ITEMS) && base < into.len() {
+                    into.remove(base);
+                }
                 into.push(x.clone());
+                added += 1;
             }
         }
+        added
     }
-    union(&mut into.controller_sigs, &from.controller_sigs);
-    union(&mut into.witness_sigs, &from.witness_sigs);
-    union(&mut into.nontrans_receipts, &from.nontrans_receipts);
-    union(&mut into.source_seals, &from.source_seals);
-    union(&mut into.trans_receipts, &from.trans_receipts);
-    union(&mut into.trans_sig_groups, &from.trans_sig_groups);
+    let [c, w, n, g, t, f] = *base;
+    union(&mut into.controller_sigs, &from.controller_sigs, c)
+        + union(&mut into.witness_sigs, &from.witness_sigs, w)
+        + union(&mut into.nontrans_receipts, &from.nontrans_receipts, n)
+        + union(&mut into.source_seals, &from.source_seals, g)
+        + union(&mut into.trans_receipts, &from.trans_receipts, t)
+        + union(&mut into.trans_sig_groups, &from.trans_sig_groups, f)
+}
+
+/// The number of items in each attachment list (see [`merge_attachments`]).
+pub(crate) fn lens(a: &Attachments) -> [usize; 6] {
+    [
+        a.controller_sigs.len(),
+        a.witness_sigs.len(),
+        a.nontrans_receipts.len(),
+        a.source_seals.len(),
+        a.trans_receipts.len(),
+        a.trans_sig_groups.len(),
+    ]
 }

@@ -16,6 +16,16 @@ pub fn ingest(data: &[u8]) {
     if !report.balanced() {
         panic!("the dispositions do not add up to the messages: {report:?}");
     }
+    if report.errors.len() + report.errors_omitted != report.rejected {
+        panic!("one error per rejected message: {report:?}");
+    }
+    if report.pending.len() + report.pending_omitted != report.escrowed {
+        panic!("one pending entry per escrowed message: {report:?}");
+    }
+    let held: usize = k.escrowed().values().sum();
+    if held > 256 {
+        panic!("escrow beyond its limit: {held}");
+    }
     let messages = report.messages;
     for p in k.prefixes() {
         if let Some(s) = k.state(p)

@@ -1,7 +1,7 @@
 //! The engine: feeds messages to the rules, applies their decisions to key state, escrows and
 //! the change journal, and accounts for every message.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use dkms_cesr::stream::Framer;
@@ -12,7 +12,7 @@ use dkms_store::{AttachmentKind, Durability, EscrowKind, Store};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result, Rule, store_err};
-use crate::escrow::{Escrowed, Escrows, Inserted};
+use crate::escrow::{Escrowed, Escrows, Inserted, lens};
 use crate::journal::{self, Op, escrow_blob, escrow_key};
 use crate::logged::Logged;
 use crate::pipeline::Preverified;
@@ -45,6 +45,10 @@ pub struct Config {
     pub group_commit_ops: usize,
     /// The clock that dates first-seen events and escrow entries (the system clock by default).
     pub clock: Clock,
+    /// Most entries a run's [`Report`] keeps in each of its lists (`errors`, `warnings`,
+    /// `pending`); past it, entries are only counted (`errors_omitted`, …), so an endless
+    /// stream of bad messages does not grow the report without bound. 0: no limit.
+    pub max_report_entries: usize,
 }
 
 impl Default for Config {
@@ -57,6 +61,7 @@ impl Default for Config {
             max_escrow_total: 100_000,
             group_commit_ops: 1024,
             clock: Clock::system(),
+            max_report_entries: 10_000,
         }
     }
 }
@@ -118,6 +123,13 @@ pub struct Kevery {
     durability: Durability,
     inflight: Option<Inflight>,
     pub(crate) tally: Tally,
+    /// SAIDs named by the event seals of the events accepted while handling the current
+    /// message: a delegated event waiting for its approval is retried only when one of them
+    /// names it (retrying every waiting event on each delegator event would let a flood of
+    /// them make each delegator event cost as much as the flood).
+    fresh_anchors: HashSet<String>,
+    /// When a full escrow was last swept for expired items (microseconds).
+    last_sweep: u64,
 }
 
 impl Default for Kevery {
@@ -131,6 +143,8 @@ impl Kevery {
     #[must_use]
     pub fn new(config: Config) -> Self {
         let escrows = Escrows::new(config.max_escrow_total, config.max_escrow_per_prefix);
+        let mut tally = Tally::default();
+        tally.limit = config.max_report_entries;
         Self {
             config,
             mem: Memory::default(),
@@ -141,7 +155,9 @@ impl Kevery {
             dirty: BTreeSet::new(),
             durability: Durability::default(),
             inflight: None,
-            tally: Tally::default(),
+            tally,
+            fresh_anchors: HashSet::new(),
+            last_sweep: 0,
         }
     }
 
@@ -171,8 +187,16 @@ impl Kevery {
                     };
                     let signed = SignedMessage::from_framed(&framed)?;
                     let waiting = k.restored_waiting(kind, &signed);
-                    // Restored entries fit: they were within the limits when written.
-                    let _ = k.escrows.insert(Escrowed { signed, waiting, at: e.inserted_micros, origins: Vec::new() });
+                    // Restored entries fit: they were within the limits when written. Whether
+                    // copies were merged into one is not recorded: each is taken as merged.
+                    let _ = k.escrows.insert(Escrowed {
+                        base: lens(&signed.attachments),
+                        signed,
+                        waiting,
+                        at: e.inserted_micros,
+                        origins: Vec::new(),
+                        merged: 1,
+                    });
                 }
             }
         }
@@ -358,6 +382,11 @@ impl Kevery {
         }
         let mut report = std::mem::take(&mut self.tally.report);
         report.pending = self.escrows.pending(self.tally.run);
+        let limit = self.config.max_report_entries;
+        if limit > 0 && report.pending.len() > limit {
+            report.pending_omitted = report.pending.len() - limit;
+            report.pending.truncate(limit);
+        }
         report
     }
 
@@ -367,6 +396,7 @@ impl Kevery {
         let now = self.config.clock.now();
         let origin = self.tally.origin(offset);
         self.tally.clear_recent();
+        self.fresh_anchors.clear();
         let step = self.step(&signed, pre, now);
         let (outcome, trigger) = match step {
             Step::Accepted { trigger, warnings } => {
@@ -380,11 +410,26 @@ impl Kevery {
             }
             Step::Rejected(e) => (Outcome::Rejected(e), None),
             Step::Escrow(waiting) => {
-                let is_receipt = signed.message.ilk() == Ilk::Rct;
-                let trigger = is_receipt.then(|| waiting.trigger(escrow_prefix(&signed)).to_owned());
-                let entry = Escrowed { signed, waiting: waiting.clone(), at: now, origins: vec![origin] };
+                // A receipt that arrived before its event may complete that event if it waits
+                // in escrow: retry it then (only when the receipt brought something new).
+                let trigger = match (&waiting, signed.message.ilk()) {
+                    (Waiting::ReceiptedEvent { prefix, said, .. }, Ilk::Rct)
+                        if self.escrows.has_event(prefix.as_str(), said.as_str()) =>
+                    {
+                        Some(prefix.as_str().to_owned())
+                    }
+                    _ => None,
+                };
+                let entry = Escrowed {
+                    base: lens(&signed.attachments),
+                    signed,
+                    waiting: waiting.clone(),
+                    at: now,
+                    origins: vec![origin],
+                    merged: 0,
+                };
                 match self.escrow(entry) {
-                    Ok(()) => (Outcome::Escrowed(waiting), trigger),
+                    Ok(changed) => (Outcome::Escrowed(waiting), trigger.filter(|_| changed)),
                     Err(e) => (Outcome::Rejected(e), None),
                 }
             }
@@ -459,14 +504,26 @@ impl Kevery {
     }
 
     /// Puts an entry in escrow (or merges it into the entry of the same message).
-    fn escrow(&mut self, entry: Escrowed) -> Result<()> {
+    fn escrow(&mut self, entry: Escrowed) -> Result<bool> {
         let prefix = escrow_prefix(&entry.signed).to_owned();
         let sn = entry.signed.message.sn().unwrap_or(0);
         let duplicitous = matches!(entry.waiting, Waiting::Duplicity { .. });
         let evidence = duplicitous.then(|| entry.signed.clone());
+        // A full escrow first drops what expired (nobody may be calling `expire`), at most once
+        // a second so that a flood against a full escrow does not sweep it for every message.
+        let now = entry.at;
+        if self.escrows.would_refuse(&entry)
+            && (now >= self.last_sweep.saturating_add(1_000_000) || now < self.last_sweep)
+        {
+            self.last_sweep = now;
+            self.sweep_expired(now);
+        }
         let (inserted, stored) = self.escrows.insert(entry).map_err(|rule| Error::rule(&prefix, sn, rule))?;
+        let changed = !matches!(inserted, Inserted::Merged { added: false });
         let (kind, signed, at) = (stored.kind(), stored.signed.clone(), stored.at);
-        self.record_escrow(kind, &signed, at);
+        if changed {
+            self.record_escrow(kind, &signed, at);
+        }
         if let (Inserted::New, Some(signed), Waiting::Duplicity { accepted }) =
             (inserted, evidence, self.escrows_waiting_of(&signed))
         {
@@ -483,7 +540,7 @@ impl Kevery {
             }
             self.duplicity.push(Duplicity { signed, accepted });
         }
-        Ok(())
+        Ok(changed)
     }
 
     fn escrows_waiting_of(&self, signed: &SignedMessage) -> Waiting {
@@ -502,7 +559,11 @@ impl Kevery {
             loop {
                 // Events first, while the receipts escrowed for them stay visible to the rules;
                 // then the receipts.
-                let events = self.escrows.take(&t, false);
+                // Delegated events stay put unless an event accepted just now anchors them.
+                let fresh = &self.fresh_anchors;
+                let events = self.escrows.take_where(&t, false, |e| {
+                    !matches!(e.waiting, Waiting::Delegation { .. }) || fresh.contains(e.signed.message.said().as_str())
+                });
                 let receipts_before = self.escrows.has(&t);
                 if events.is_empty() && !receipts_before {
                     break;
@@ -517,7 +578,7 @@ impl Kevery {
                             break;
                         }
                         receipts_done = true;
-                        list = self.escrows.take(&t, true);
+                        list = self.escrows.take_where(&t, true, |_| true);
                         list.reverse();
                     }
                     let Some(e) = list.pop() else { break };
@@ -534,25 +595,39 @@ impl Kevery {
                         progressed = true;
                         continue;
                     }
-                    // A key event escrowed only for its attached validator receipts is a receipt here.
-                    let step = if kind == EscrowKind::UnverifiedTransReceipt || kind == EscrowKind::UnverifiedReceipt {
-                        self.receipt_step(&e.signed)
-                    } else {
-                        self.step(&e.signed, None, now)
-                    };
+                    let mut e = e;
+                    let original = e.signed.attachments.clone();
+                    let mut step = self.retry_step(kind, &e.signed, now);
+                    // Copies merged into one entry: an attachment that rejects the union (brought
+                    // by one copy) is dropped and the rest tried again, so no copy poisons another.
+                    if e.merged > 0 {
+                        while let Step::Rejected(err) = &step {
+                            if !drop_offending(&mut e.signed, err) {
+                                break;
+                            }
+                            step = self.retry_step(kind, &e.signed, now);
+                        }
+                    }
+                    let cleaned = e.signed.attachments != original;
                     match step {
                         Step::Escrow(waiting) => {
                             let moved = waiting.kind() != kind;
-                            if moved {
+                            if moved || cleaned {
                                 self.record_unescrow(kind, &e.signed);
                             }
-                            let (signed, at) = (e.signed.clone(), e.at);
+                            let (signed, at, origins) = (e.signed.clone(), e.at, e.origins.clone());
                             let entry = Escrowed { waiting, ..e };
-                            if let Err(rule) = self.escrows.insert(entry) {
-                                // Cannot happen (the entry was just taken out); settle it rather than lose it.
+                            if !moved {
+                                self.escrows.put_back(entry);
+                                if cleaned {
+                                    self.record_escrow(kind, &signed, at);
+                                }
+                            } else if let Err(rule) = self.escrows.insert(entry) {
+                                // Only if the escrow filled meanwhile: settled, not lost.
                                 let err = Error::rule(escrow_prefix(&signed), signed.message.sn().unwrap_or(0), rule);
-                                self.tally.settle(&[], &Settled::Rejected(err));
-                            } else if moved {
+                                self.tally.settle(&origins, &Settled::Rejected(err));
+                                progressed = true;
+                            } else {
                                 let kind = self.escrows_kind_of(&signed);
                                 self.record_escrow(kind, &signed, at);
                             }
@@ -602,6 +677,16 @@ impl Kevery {
         }
     }
 
+    /// Decides an escrowed item again (a key event escrowed only for its attached validator
+    /// receipts is a receipt here).
+    fn retry_step(&mut self, kind: EscrowKind, signed: &SignedMessage, now: u64) -> Step {
+        if kind == EscrowKind::UnverifiedTransReceipt || kind == EscrowKind::UnverifiedReceipt {
+            self.receipt_step(signed)
+        } else {
+            self.step(signed, None, now)
+        }
+    }
+
     fn escrows_kind_of(&self, signed: &SignedMessage) -> EscrowKind {
         self.escrows.iter().find(|e| e.signed.message == signed.message).map_or(EscrowKind::OutOfOrder, Escrowed::kind)
     }
@@ -613,6 +698,13 @@ impl Kevery {
     /// [`Error::Store`] when the commit fails (the expired entries stay recorded for a retry).
     pub fn expire(&mut self) -> Result<usize> {
         let now = self.config.clock.now();
+        let gone = self.sweep_expired(now);
+        self.commit()?;
+        Ok(gone)
+    }
+
+    /// Drops and settles the escrowed items older than their timeout; returns how many.
+    fn sweep_expired(&mut self, now: u64) -> usize {
         let (ooo, other) = (self.config.out_of_order_timeout, self.config.escrow_timeout);
         let gone = self.escrows.take_expired(now, ooo, other);
         for e in &gone {
@@ -620,8 +712,7 @@ impl Kevery {
             let timeout = if e.kind() == EscrowKind::OutOfOrder { ooo } else { other };
             self.tally.settle(&e.origins, &Settled::Rejected(expired(e, timeout)));
         }
-        self.commit()?;
-        Ok(gone.len())
+        gone.len()
     }
 
     /// Logs an accepted event: KEL index, memory, journal and key state.
@@ -678,6 +769,11 @@ impl Kevery {
                 self.dirty.insert(prefix.clone());
             }
         }
+        for a in sm.message.body().anchors() {
+            if let dkms_event::seal::Anchor::Seal(dkms_event::seal::Seal::Event { d, .. }) = a {
+                self.fresh_anchors.insert(d.as_str().to_owned());
+            }
+        }
         self.mem.current.events.insert(said.as_str().to_owned(), logged);
         self.mem.states.insert(prefix, state);
         if let Some(waiting) = trans_waiting {
@@ -689,7 +785,14 @@ impl Kevery {
                     ..Attachments::default()
                 },
             };
-            let _ = self.escrow(Escrowed { signed, waiting, at: now, origins: Vec::new() });
+            let _ = self.escrow(Escrowed {
+                base: lens(&signed.attachments),
+                signed,
+                waiting,
+                at: now,
+                origins: Vec::new(),
+                merged: 0,
+            });
         }
         Ok(())
     }
@@ -846,6 +949,23 @@ impl Kevery {
             }
         }
     }
+}
+
+/// Drops from merged attachments what made the rules reject them, all at once: the
+/// signatures at an index beyond the keys or witnesses, or the source seals (`-G`) when one
+/// names the wrong event (without them the delegator's KEL is searched for the anchor).
+/// Returns whether anything was dropped.
+fn drop_offending(signed: &mut SignedMessage, err: &Error) -> bool {
+    let atts = &mut signed.attachments;
+    let before = lens(atts);
+    let within = |len: usize| move |s: &dkms_cesr::Indexer| usize::try_from(s.index()).is_ok_and(|i| i < len);
+    match err {
+        Error::IndexOutOfRange { len, what: "keys", .. } => atts.controller_sigs.retain(within(*len)),
+        Error::IndexOutOfRange { len, what: "witnesses", .. } => atts.witness_sigs.retain(within(*len)),
+        Error::Rule { rule: Rule::SourceSealNotInKel | Rule::NotAnchored, .. } => atts.source_seals.clear(),
+        _ => return false,
+    }
+    lens(atts) != before
 }
 
 fn escrow_prefix(signed: &SignedMessage) -> &str {

@@ -292,12 +292,21 @@ pub struct Report {
     pub duplicates: usize,
     /// Messages a KEL validator does not act on (`qry`, `rpy`, `exn`, …).
     pub ignored: usize,
-    /// Each rejected message with its offset and reason, in stream order of the rejection.
+    /// Each rejected message with its offset and reason, in stream order of the rejection: the
+    /// first [`Config::max_report_entries`](crate::Config::max_report_entries), the rest only
+    /// counted in [`Report::errors_omitted`] (`errors.len() + errors_omitted == rejected`).
     pub errors: Vec<Rejection>,
-    /// What was ignored without rejecting a message.
+    /// Rejected messages left out of [`Report::errors`] (past the limit).
+    pub errors_omitted: usize,
+    /// What was ignored without rejecting a message (the first `max_report_entries`).
     pub warnings: Vec<Warning>,
-    /// Messages of this run still waiting, with what they wait for.
+    /// Warnings left out of [`Report::warnings`] (past the limit).
+    pub warnings_omitted: usize,
+    /// Messages of this run still waiting, with what they wait for (the first
+    /// `max_report_entries` in stream order; `pending.len() + pending_omitted == escrowed`).
     pub pending: Vec<Pending>,
+    /// Pending messages left out of [`Report::pending`] (past the limit).
+    pub pending_omitted: usize,
     /// Items escrowed before this run that left escrow during it.
     pub earlier: Earlier,
     /// Failures of the store while committing (the changes stay recorded and are retried).
@@ -337,6 +346,8 @@ pub(crate) enum Settled {
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     pub(crate) run: u64,
+    /// Most entries kept in each of the report's lists (0: no limit).
+    pub(crate) limit: usize,
     pub(crate) report: Report,
     /// Final dispositions of this run's messages settled while handling the current message.
     recent: Vec<(Origin, Outcome)>,
@@ -375,7 +386,10 @@ impl Tally {
             Outcome::Ignored => r.ignored += 1,
             Outcome::Rejected(e) => {
                 r.rejected += 1;
-                r.errors.push(Rejection { offset, error: e.clone() });
+                push_limited(&mut r.errors, &mut r.errors_omitted, self.limit, || Rejection {
+                    offset,
+                    error: e.clone(),
+                });
             }
         }
     }
@@ -401,7 +415,10 @@ impl Tally {
                     }
                     Settled::Rejected(e) => {
                         r.rejected += 1;
-                        r.errors.push(Rejection { offset: o.offset, error: e.clone() });
+                        push_limited(&mut r.errors, &mut r.errors_omitted, self.limit, || Rejection {
+                            offset: o.offset,
+                            error: e.clone(),
+                        });
                         Outcome::Rejected(e.clone())
                     }
                 };
@@ -418,6 +435,16 @@ impl Tally {
     }
 
     pub(crate) fn warn(&mut self, w: Warning) {
-        self.report.warnings.push(w);
+        let r = &mut self.report;
+        push_limited(&mut r.warnings, &mut r.warnings_omitted, self.limit, || w);
+    }
+}
+
+/// Pushes onto a report list while it is under `limit` (0: no limit), else counts the entry.
+fn push_limited<T>(list: &mut Vec<T>, omitted: &mut usize, limit: usize, entry: impl FnOnce() -> T) {
+    if limit == 0 || list.len() < limit {
+        list.push(entry());
+    } else {
+        *omitted += 1;
     }
 }

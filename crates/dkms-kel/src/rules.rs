@@ -87,7 +87,7 @@ pub(crate) fn key_event(view: &View<'_>, sm: &SignedMessage, pre: Option<&Prever
         };
     };
     if let Body::Inception(_) = msg.body() {
-        return known_location(view, sm, prefix, 0);
+        return known_location(view, sm, prefix, 0, pre);
     }
     if sn > state.sn + 1 {
         return Ok(Decision::Escrow(Waiting::PriorEvents { latest: Some(state.sn) }));
@@ -95,7 +95,7 @@ pub(crate) fn key_event(view: &View<'_>, sm: &SignedMessage, pre: Option<&Prever
     if !state.transferable() {
         // Its events (the abandoning rotation among them) seen again are duplicates.
         if sn <= state.sn && view.at(prefix, sn)?.as_ref() == Some(msg.said()) {
-            return known_location(view, sm, prefix, sn);
+            return known_location(view, sm, prefix, sn, pre);
         }
         return Err(Error::rule(prefix, sn, Rule::NotTransferable));
     }
@@ -108,7 +108,7 @@ pub(crate) fn key_event(view: &View<'_>, sm: &SignedMessage, pre: Option<&Prever
         _ => false,
     };
     if !update {
-        return known_location(view, sm, prefix, sn);
+        return known_location(view, sm, prefix, sn, pre);
     }
     match msg.body() {
         Body::Interaction(_) => interact(view, sm, state, sn, pre),
@@ -119,7 +119,13 @@ pub(crate) fn key_event(view: &View<'_>, sm: &SignedMessage, pre: Option<&Prever
 
 /// An event at a location already accepted: a duplicate (with possibly new witness
 /// signatures), a superseded event seen again, or likely duplicity.
-fn known_location(view: &View<'_>, sm: &SignedMessage, prefix: &str, sn: u128) -> Result<Decision> {
+fn known_location(
+    view: &View<'_>,
+    sm: &SignedMessage,
+    prefix: &str,
+    sn: u128,
+    pre: Option<&Preverified>,
+) -> Result<Decision> {
     let said = sm.message.said();
     match view.at(prefix, sn)? {
         Some(d) if &d == said => {
@@ -150,12 +156,85 @@ fn known_location(view: &View<'_>, sm: &SignedMessage, prefix: &str, sn: u128) -
             if view.message(said)?.is_some() {
                 Ok(Decision::Duplicate { said: said.clone(), wigs: Vec::new() })
             } else {
+                // Evidence of duplicity only when those in control at that place signed it:
+                // anyone can make an unsigned (or self-signed) conflicting event.
+                conflict_signed(view, sm, prefix, sn, pre)?;
                 Ok(Decision::Escrow(Waiting::Duplicity { accepted }))
             }
         }
         None if view.message(said)?.is_some() => Ok(Decision::Duplicate { said: said.clone(), wigs: Vec::new() }),
         None => Ok(Decision::Escrow(Waiting::PriorEvents { latest: view.state(prefix).map(|s| s.sn) })),
     }
+}
+
+/// The keys, thresholds and next-key digests in force just before a sequence number: those of
+/// the latest establishment event before it.
+struct Authority {
+    verfers: std::sync::Arc<[Verfer]>,
+    kt: dkms_event::threshold::Threshold,
+    next: Vec<Digest>,
+    nt: dkms_event::threshold::Threshold,
+}
+
+fn authority_before(view: &View<'_>, state: &KeyState, prefix: &str, sn: u128) -> Result<Option<Authority>> {
+    if sn == 0 {
+        return Ok(None);
+    }
+    if state.last_est.sn < sn {
+        return Ok(Some(Authority {
+            verfers: state.verfers.clone(),
+            kt: state.kt.clone(),
+            next: state.next.clone(),
+            nt: state.nt.clone(),
+        }));
+    }
+    // Walk back through the accepted events to the establishment event before `sn`.
+    let mut at = sn - 1;
+    loop {
+        let Some(d) = view.at(prefix, at)? else { return Ok(None) };
+        let Some(m) = view.message(&d)? else { return Ok(None) };
+        let b = m.body();
+        if let (Some(keys), Some(kt), Some(next), Some(nt)) = (b.keys(), b.kt(), b.next(), b.nt()) {
+            return Ok(Some(Authority { verfers: verfers(keys), kt: kt.clone(), next: next.to_vec(), nt: nt.clone() }));
+        }
+        if at == 0 {
+            return Ok(None);
+        }
+        at -= 1;
+    }
+}
+
+/// Whether an event that conflicts with the accepted one at its place is signed by those in
+/// control there: an interaction by the keys in force, a rotation by its own keys that the
+/// prior next-key digests commit to, an inception by its own keys (each meeting its threshold).
+fn conflict_signed(
+    view: &View<'_>,
+    sm: &SignedMessage,
+    prefix: &str,
+    sn: u128,
+    pre: Option<&Preverified>,
+) -> Result<()> {
+    let unsigned = || Error::NoValidSignature { prefix: prefix.to_owned(), sn, what: "controller" };
+    let Some(state) = view.state(prefix) else { return Err(unsigned()) };
+    let ok = match sm.message.body() {
+        Body::Inception(icp) => {
+            let sigs = verify_controller(sm, &verfers(&icp.keys), prefix, sn, pre)?;
+            icp.kt.satisfied_by(sigs.iter().map(Indexer::index))
+        }
+        Body::Interaction(_) => {
+            let Some(a) = authority_before(view, state, prefix, sn)? else { return Err(unsigned()) };
+            let sigs = verify_controller(sm, &a.verfers, prefix, sn, pre)?;
+            a.kt.satisfied_by(sigs.iter().map(Indexer::index))
+        }
+        Body::Rotation(rot) => {
+            let Some(a) = authority_before(view, state, prefix, sn)? else { return Err(unsigned()) };
+            let sigs = verify_controller(sm, &verfers(&rot.keys), prefix, sn, pre)?;
+            rot.kt.satisfied_by(sigs.iter().map(Indexer::index))
+                && a.nt.satisfied_by(dkms_event::verify::exposed(&a.next, &rot.keys, &sigs))
+        }
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(unsigned()) }
 }
 
 fn verify_controller(
