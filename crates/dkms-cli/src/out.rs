@@ -125,6 +125,11 @@ fn pending_json(pending: &[Pending]) -> Json {
     )
 }
 
+/// How many entries of each list the report left out (it keeps the first ones).
+fn omitted_json(r: &Report) -> Json {
+    json!({"errors": r.errors_omitted, "warnings": r.warnings_omitted, "pending": r.pending_omitted})
+}
+
 /// The errors, warnings and waiting messages of a report as text lines.
 pub(crate) fn report_lines(r: &Report) -> String {
     let mut o = String::new();
@@ -136,6 +141,13 @@ pub(crate) fn report_lines(r: &Report) -> String {
     }
     for p in &r.pending {
         let _ = writeln!(o, "  waiting at byte {}: {} {} sn {}: {}", p.offset, p.ilk, p.prefix, p.sn, p.waiting);
+    }
+    for (n, what) in
+        [(r.errors_omitted, "errors"), (r.warnings_omitted, "warnings"), (r.pending_omitted, "waiting messages")]
+    {
+        if n > 0 {
+            let _ = writeln!(o, "  … and {n} more {what} (not listed)");
+        }
     }
     o
 }
@@ -151,6 +163,7 @@ pub(crate) fn report_json(r: &Report) -> Json {
         "errors": errors_json(&r.errors),
         "warnings": warnings_json(&r.warnings),
         "pending": pending_json(&r.pending),
+        "omitted": omitted_json(r),
     })
 }
 
@@ -164,6 +177,7 @@ pub(crate) fn verdict_json(v: &StreamVerdict) -> Json {
         "errors": errors_json(&v.report.errors),
         "warnings": warnings_json(&v.report.warnings),
         "pending": pending_json(&v.report.pending),
+        "omitted": omitted_json(&v.report),
         "identifiers": v.states.iter().map(state_json).collect::<Vec<_>>(),
     })
 }

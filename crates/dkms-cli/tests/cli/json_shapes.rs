@@ -18,7 +18,10 @@ fn kel_verify_json_is_exactly_the_documented_object() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(keys(&v), ["valid", "accepted", "escrowed", "rejected", "errors", "warnings", "pending", "identifiers"]);
+    assert_eq!(
+        keys(&v),
+        ["valid", "accepted", "escrowed", "rejected", "errors", "warnings", "pending", "omitted", "identifiers"]
+    );
     assert_eq!((v["accepted"].as_u64(), v["escrowed"].as_u64(), v["rejected"].as_u64()), (Some(2), Some(0), Some(0)));
     let id = &v["identifiers"][0];
     assert_eq!(
@@ -80,7 +83,7 @@ fn other_json_shapes() {
     let r = b.json(&["kel", "import", kel.to_str().unwrap()]);
     assert_eq!(
         keys(&r),
-        ["accepted", "escrowed", "rejected", "duplicates", "ignored", "errors", "warnings", "pending"]
+        ["accepted", "escrowed", "rejected", "duplicates", "ignored", "errors", "warnings", "pending", "omitted"]
     );
     let show = h.json(&["kel", "show", "a"]);
     assert_eq!(keys(&show["kels"][0]), ["prefix", "events"]);
