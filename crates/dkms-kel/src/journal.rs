@@ -168,8 +168,7 @@ impl Records {
 /// The records of a newly accepted event.
 fn write_accepted(w: &mut (dyn WriteTxn + '_), prefix: &str, sn: u128, at: u64, event: &Logged) -> Result<()> {
     let said = event.message.said().qb64();
-    w.put_event(&said, event.message.raw()).map_err(store_err)?;
-    w.append_kel(prefix, sn, &said, at).map_err(store_err)?;
+    w.append_kel(prefix, sn, &said, at, event.message.raw()).map_err(store_err)?;
     let items = |v: &[Indexer]| v.iter().map(Indexer::qb64).collect::<Vec<_>>();
     w.set_attachments(AttachmentKind::ControllerSigs, &said, &items(&event.sigs)).map_err(store_err)?;
     if !event.wigs.is_empty() {

@@ -124,23 +124,14 @@ impl<'a> View<'a> {
         }
         let Some(store) = self.store else { return Ok(None) };
         let r = store.read().map_err(store_err)?;
-        let Some(raw) = r.event(said.as_str()).map_err(store_err)? else { return Ok(None) };
-        let message = Message::parse(&raw)?;
+        let Some(record) = r.event_record(said.as_str()).map_err(store_err)? else { return Ok(None) };
+        let message = Message::parse(&record.body)?;
         let mut records = journal::Records::default();
         for kind in AttachmentKind::ALL {
-            records.set(kind, r.attachments(kind, said.as_str()).map_err(store_err)?);
+            records.set(kind, record.attachments(kind).to_vec());
         }
-        let prefix = message.prefix().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        let sn = message.sn().unwrap_or(0);
         // First-seen data: the entry of the first-seen log that names this event.
-        let (mut first_seen, mut first_seen_at) = (0, 0);
-        if let Some(e) = r.kel_entry(&prefix, sn).map_err(store_err)?.filter(|e| e.said == said.as_str()) {
-            (first_seen, first_seen_at) = (e.ordinal, e.first_seen_micros);
-        } else if let Some(e) =
-            r.first_seen(&prefix, 0).map_err(store_err)?.into_iter().find(|e| e.said == said.as_str())
-        {
-            (first_seen, first_seen_at) = (e.ordinal, e.first_seen_micros);
-        }
+        let (first_seen, first_seen_at) = (record.entry.ordinal, record.entry.first_seen_micros);
         drop(r);
         let witnesses = self.witnesses_for(&message)?;
         let witness_verfers = witness_verfers(&witnesses);

@@ -1,25 +1,39 @@
-//! The byte layout shared by every key-value backend (schema version 1).
+//! The byte layout shared by every key-value backend (schema version 2).
 //!
 //! Keys are concatenations of fields that sort like the tuples they encode: strings as a 2-byte
 //! big-endian length then their bytes, integers big-endian, kinds as one byte. A string that is the
 //! last field of a key or value is stored bare. Every decoder checks lengths and UTF-8 and answers
 //! [`Error::Corrupt`] naming the table and key.
+//!
+//! Each prefix gets a small number (its id, 0, 1, 2, … in the order prefixes first appear) and
+//! everything kept per event is keyed by (id, first-seen ordinal): a KEL's records are appended at
+//! the end of each table, never scattered. Lookups by SAID go through `said_index`, keyed by a
+//! 64-bit hash of the SAID (collisions are resolved by comparing the first-seen record's SAID).
 
 use crate::error::{Error, Result, printable};
 
-/// The tables of schema version 1.
+/// The tables of schema version 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Table {
     /// `name` → value: schema version, format marker.
     Meta,
-    /// First-seen log: (prefix, ordinal) → (sn, first-seen µs, said).
+    /// prefix (bare) → id u64.
+    PrefixIds,
+    /// id u64 → prefix (bare).
+    IdPrefixes,
+    /// First-seen log: (id, ordinal) → (sn, first-seen µs, said).
     Fel,
-    /// KEL index: (prefix, sn) → (ordinal, said) of the latest accepted event at sn.
+    /// KEL index: (id, sn) → ordinal of the latest accepted event at sn.
     Kel,
-    /// said → event body.
+    /// (id, ordinal) → event body.
     Events,
-    /// (attachment kind, said) → list of qb64 items.
+    /// (id, ordinal, attachment kind) → list of qb64 items.
     Attachments,
+    /// (level u8, run u64, SAID hash u64, id, ordinal) → nothing: the SAID index, in sorted runs.
+    SaidIndex,
+    /// (level u8, run u64) → entries u64: the runs of the SAID index; (0, 0) → (entries of run
+    /// (0, 0), next run number u64).
+    SaidRuns,
     /// prefix → key-state blob.
     States,
     /// (escrow kind, prefix, sn, said) → (inserted µs, blob).
@@ -29,13 +43,20 @@ pub(crate) enum Table {
 }
 
 impl Table {
+    /// How many tables there are.
+    pub(crate) const COUNT: usize = 12;
+
     /// Every table, in index order.
-    pub(crate) const ALL: [Table; 8] = [
+    pub(crate) const ALL: [Table; Table::COUNT] = [
         Table::Meta,
+        Table::PrefixIds,
+        Table::IdPrefixes,
         Table::Fel,
         Table::Kel,
         Table::Events,
         Table::Attachments,
+        Table::SaidIndex,
+        Table::SaidRuns,
         Table::States,
         Table::Escrows,
         Table::Duplicates,
@@ -45,10 +66,14 @@ impl Table {
     pub(crate) const fn name(self) -> &'static str {
         match self {
             Table::Meta => "meta",
+            Table::PrefixIds => "prefix_ids",
+            Table::IdPrefixes => "id_prefixes",
             Table::Fel => "first_seen",
             Table::Kel => "kel_index",
             Table::Events => "events",
             Table::Attachments => "attachments",
+            Table::SaidIndex => "said_index",
+            Table::SaidRuns => "said_runs",
             Table::States => "states",
             Table::Escrows => "escrows",
             Table::Duplicates => "duplicates",
@@ -57,22 +82,24 @@ impl Table {
 
     /// Position in [`Table::ALL`].
     pub(crate) const fn index(self) -> usize {
-        match self {
-            Table::Meta => 0,
-            Table::Fel => 1,
-            Table::Kel => 2,
-            Table::Events => 3,
-            Table::Attachments => 4,
-            Table::States => 5,
-            Table::Escrows => 6,
-            Table::Duplicates => 7,
-        }
+        self as usize
     }
 
     /// The table with this on-disk name.
     pub(crate) fn by_name(name: &str) -> Option<Table> {
         Table::ALL.into_iter().find(|t| t.name() == name)
     }
+}
+
+/// A stable 64-bit hash of a SAID for `said_index` (FNV-1a; part of the on-disk format, so it
+/// must never change within a schema version).
+pub(crate) fn said_hash(said: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in said.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// Meta key of the schema version (u32 big-endian).

@@ -1,6 +1,7 @@
 //! The one error type of this crate.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -8,8 +9,9 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// Everything that can go wrong opening, reading or writing a store.
 ///
 /// No backend type (redb, SQL) appears here: backend failures that have no variant of their own are
-/// carried as [`Error::Backend`] with the operation and the backend's message.
-#[derive(Debug, thiserror::Error)]
+/// carried as [`Error::Backend`] with the operation and the backend's message. [`Error::kind`] tells
+/// the cases apart without matching on fields.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Another process (or another handle in this process) has the store file open.
@@ -74,6 +76,12 @@ pub enum Error {
         /// Why it is refused.
         reason: &'static str,
     },
+    /// An attachment was given for an event that was never appended.
+    #[error("no event {said:?} in the store")]
+    NoSuchEvent {
+        /// The SAID given (cut to 100 characters).
+        said: String,
+    },
     /// A value given by the caller cannot be stored (too large for its length field).
     #[error("value too large for table `{table}`: {len} bytes")]
     ValueTooLarge {
@@ -82,14 +90,14 @@ pub enum Error {
         /// Its length in bytes.
         len: usize,
     },
-    /// File-system failure on the store's file or directory.
+    /// File-system failure on the store's file or directory (reading, writing, syncing).
     #[error("I/O error on {path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
+        /// The underlying error (shared, so the error can be cloned).
         #[source]
-        source: std::io::Error,
+        source: Arc<std::io::Error>,
     },
     /// Any other failure of the backend, including damage it detected itself.
     #[error("storage backend failed during {op}: {message}")]
@@ -99,6 +107,47 @@ pub enum Error {
         /// The backend's description.
         message: String,
     },
+}
+
+/// What kind of failure an [`Error`] is, for callers that branch on it (retry, tell the user the
+/// store is busy, refuse to start) without matching on the variants' fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::StoreInUse`]: another process (or handle) owns the store file.
+    StoreInUse,
+    /// [`Error::SchemaTooNew`] or [`Error::SchemaTooOld`]: the file's format version is not this
+    /// build's.
+    SchemaVersion,
+    /// [`Error::NotAStore`]: the file is something else.
+    NotAStore,
+    /// [`Error::Damaged`] or [`Error::Corrupt`]: the file or a record in it is damaged.
+    Corrupt,
+    /// [`Error::InvalidKey`], [`Error::ValueTooLarge`] or [`Error::NoSuchEvent`]: the caller
+    /// asked for something the store cannot do; the store is fine.
+    InvalidInput,
+    /// [`Error::Io`]: the file system failed (disk full, permissions, I/O error).
+    Io,
+    /// [`Error::Backend`]: any other failure of the backend.
+    Backend,
+}
+
+impl Error {
+    /// The kind of failure.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::StoreInUse { .. } => ErrorKind::StoreInUse,
+            Error::SchemaTooNew { .. } | Error::SchemaTooOld { .. } => ErrorKind::SchemaVersion,
+            Error::NotAStore { .. } => ErrorKind::NotAStore,
+            Error::Damaged { .. } | Error::Corrupt { .. } => ErrorKind::Corrupt,
+            Error::InvalidKey { .. } | Error::ValueTooLarge { .. } | Error::NoSuchEvent { .. } => {
+                ErrorKind::InvalidInput
+            }
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Backend { .. } => ErrorKind::Backend,
+        }
+    }
 }
 
 /// Printable rendering of a binary key for error messages.

@@ -6,7 +6,8 @@
 //! * the **first-seen log** of each prefix: every accepted event with its sequence number, SAID,
 //!   first-seen ordinal and first-seen time, in the order it was first seen — superseded events
 //!   (before a recovery rotation) stay in it — plus an index (prefix, sn) → the latest accepted SAID;
-//! * **events** by SAID (the exact serialized body);
+//! * each accepted event's exact serialized body, stored with its first-seen entry and found by
+//!   SAID through an index;
 //! * **attachments** per event: controller signatures, witness signatures, receipt couples and
 //!   transferable receipt quadruples, each a list of qb64 items ([`AttachmentKind`]);
 //! * **key state** per prefix, an opaque blob the engine serializes;
@@ -26,9 +27,9 @@
 //!
 //! let store = MemoryStore::new();
 //! let mut w = store.write()?;
-//! let entry = w.append_kel("EPrefix", 0, "ESaid0", 1_700_000_000_000_000)?;
+//! let body = br#"{"v":"KERI10JSON0000ed_","t":"icp"}"#;
+//! let entry = w.append_kel("EPrefix", 0, "ESaid0", 1_700_000_000_000_000, body)?;
 //! assert_eq!(entry.ordinal, 0);
-//! w.put_event("ESaid0", br#"{"v":"KERI10JSON0000ed_","t":"icp"}"#)?;
 //! w.add_attachments(AttachmentKind::ControllerSigs, "ESaid0", &["AAsig".to_owned()])?;
 //! w.put_state("EPrefix", b"engine-serialized key state")?;
 //! // A write transaction reads its own writes.
@@ -37,7 +38,9 @@
 //!
 //! let r = store.read()?;
 //! assert_eq!(r.kel("EPrefix", 0)?.len(), 1);
-//! assert_eq!(r.next_ordinal("EPrefix")?, 1);
+//! let record = r.event_record("ESaid0")?.expect("appended");
+//! assert_eq!((record.entry.ordinal, record.body.as_slice()), (0, &body[..]));
+//! assert_eq!(record.attachments(AttachmentKind::ControllerSigs), ["AAsig"]);
 //! assert!(r.escrow(EscrowKind::OutOfOrder)?.is_empty());
 //!
 //! // Dropping a write transaction rolls it back.
@@ -63,7 +66,7 @@ mod redb_store;
 #[doc(hidden)]
 pub mod testing;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 #[cfg(feature = "redb")]
@@ -71,10 +74,14 @@ pub use redb_store::{DEFAULT_CACHE_BYTES, RedbStore};
 
 /// The schema version this build writes. Stores with a newer version are refused
 /// ([`Error::SchemaTooNew`]); older ones from [`OLDEST_MIGRATABLE_SCHEMA`] on are migrated at open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The oldest schema version this build migrates; older ones are refused ([`Error::SchemaTooOld`]).
-pub const OLDEST_MIGRATABLE_SCHEMA: u32 = 1;
+///
+/// Version 1 (events and attachments keyed by SAID) is refused rather than migrated: no release
+/// wrote it, and rewriting every event of a large store in one transaction would need memory in
+/// proportion to the store. Re-ingest the KELs into a new store instead (`docs/storage.md`).
+pub const OLDEST_MIGRATABLE_SCHEMA: u32 = 2;
 
 /// One entry of a prefix's first-seen log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +135,30 @@ impl AttachmentKind {
             AttachmentKind::TransReceipts => 4,
             AttachmentKind::SourceSeals => 5,
         }
+    }
+
+    fn from_code(code: u8) -> Option<AttachmentKind> {
+        AttachmentKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// An accepted event as stored: its first-seen entry, its body and its attachments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EventRecord {
+    /// Its entry in the first-seen log (prefix, sn, SAID, ordinal, first-seen time).
+    pub entry: KelEntry,
+    /// The exact serialized event body.
+    pub body: Vec<u8>,
+    /// The non-empty attachment lists, by kind.
+    attachments: Vec<(AttachmentKind, Vec<String>)>,
+}
+
+impl EventRecord {
+    /// The attachments of `kind` (empty when none).
+    #[must_use]
+    pub fn attachments(&self, kind: AttachmentKind) -> &[String] {
+        self.attachments.iter().find(|(k, _)| *k == kind).map_or(&[], |(_, items)| items.as_slice())
     }
 }
 
@@ -313,29 +344,25 @@ pub trait ReadTxn {
     /// A corrupt record or a backend failure.
     fn first_seen(&self, prefix: &str, from: u64) -> Result<Vec<KelEntry>>;
 
-    /// The ordinal the next [`WriteTxn::append_kel`] for `prefix` will assign (the log's length).
-    ///
-    /// # Errors
-    /// A corrupt record or a backend failure.
-    fn next_ordinal(&self, prefix: &str) -> Result<u64>;
-
     /// Every prefix with a KEL, sorted.
     ///
     /// # Errors
     /// A corrupt record or a backend failure.
     fn prefixes(&self) -> Result<Vec<String>>;
 
-    /// The event body stored under `said`.
+    /// The body of the accepted event `said`.
     ///
     /// # Errors
-    /// A backend failure.
+    /// An invalid SAID, a corrupt record or a backend failure.
     fn event(&self, said: &str) -> Result<Option<Vec<u8>>>;
 
-    /// The attachments of `kind` kept for the event `said` (empty when none).
+    /// The accepted event `said` with its first-seen entry and every attachment list, read
+    /// together (one lookup by SAID). For a SAID appended more than once (the engine never does
+    /// that), which of its entries is returned is not specified.
     ///
     /// # Errors
-    /// A corrupt record or a backend failure.
-    fn attachments(&self, kind: AttachmentKind, said: &str) -> Result<Vec<String>>;
+    /// An invalid SAID, a corrupt record or a backend failure.
+    fn event_record(&self, said: &str) -> Result<Option<EventRecord>>;
 
     /// The key-state blob of `prefix`.
     ///
@@ -343,23 +370,11 @@ pub trait ReadTxn {
     /// A backend failure.
     fn state(&self, prefix: &str) -> Result<Option<Vec<u8>>>;
 
-    /// One escrow entry.
-    ///
-    /// # Errors
-    /// A corrupt record or a backend failure.
-    fn escrow_entry(&self, key: &EscrowKey) -> Result<Option<EscrowEntry>>;
-
     /// Every entry of an escrow, by (prefix, sn, SAID).
     ///
     /// # Errors
     /// A corrupt record or a backend failure.
     fn escrow(&self, kind: EscrowKind) -> Result<Vec<EscrowEntry>>;
-
-    /// The entries of an escrow for one prefix, by (sn, SAID).
-    ///
-    /// # Errors
-    /// A corrupt record or a backend failure.
-    fn escrow_for(&self, kind: EscrowKind, prefix: &str) -> Result<Vec<EscrowEntry>>;
 
     /// The duplicitous events kept for `prefix`, by (sn, SAID).
     ///
@@ -373,50 +388,37 @@ pub trait ReadTxn {
 ///
 /// The first-seen log is append-only: there is no call that removes or rewrites a KEL entry.
 pub trait WriteTxn: ReadTxn {
-    /// Appends an accepted event to the first-seen log of `prefix`, assigning the next ordinal, and
-    /// makes it the latest accepted event at `sn` (a recovery supersedes the earlier one at that sn,
-    /// which stays in the first-seen log).
+    /// Appends an accepted event to the first-seen log of `prefix`, assigning the next ordinal,
+    /// stores its body, and makes it the latest accepted event at `sn` (a recovery supersedes the
+    /// earlier one at that sn, which stays in the first-seen log).
     ///
     /// # Errors
     /// An invalid identifier, a corrupt record or a backend failure.
-    fn append_kel(&mut self, prefix: &str, sn: u128, said: &str, first_seen_micros: u64) -> Result<KelEntry>;
+    fn append_kel(
+        &mut self,
+        prefix: &str,
+        sn: u128,
+        said: &str,
+        first_seen_micros: u64,
+        body: &[u8],
+    ) -> Result<KelEntry>;
 
-    /// Stores an event body under its SAID (replacing any body stored there).
+    /// Adds attachments to the list of `kind` of the appended event `said`, skipping items
+    /// already there; returns how many were added.
     ///
     /// # Errors
-    /// An invalid SAID or a backend failure.
-    fn put_event(&mut self, said: &str, body: &[u8]) -> Result<()>;
-
-    /// Removes an event body (for example of an escrowed event that timed out). Returns whether
-    /// there was one.
-    ///
-    /// # Errors
-    /// An invalid SAID or a backend failure.
-    fn delete_event(&mut self, said: &str) -> Result<bool>;
-
-    /// Adds attachments to an event's list of `kind`, skipping items already there; returns how many
-    /// were added.
-    ///
-    /// # Errors
-    /// An invalid SAID, a corrupt record or a backend failure.
+    /// [`Error::NoSuchEvent`] when no event `said` was appended, an invalid SAID, a corrupt record
+    /// or a backend failure.
     fn add_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<usize>;
 
-    /// Replaces an event's list of `kind` with `items` (duplicates dropped, order kept;
-    /// an empty list removes it), without reading the old list: for an event whose
-    /// attachments the caller has complete, such as one it has just accepted.
+    /// Replaces the list of `kind` of the appended event `said` with `items` (duplicates dropped,
+    /// order kept; an empty list removes it), without reading the old list: for an event whose
+    /// attachments the caller has complete, such as one it has just appended.
     ///
     /// # Errors
-    /// An invalid SAID, an item that cannot be stored or a backend failure.
-    fn set_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<()> {
-        self.delete_attachments(kind, said)?;
-        self.add_attachments(kind, said, items).map(|_| ())
-    }
-
-    /// Removes an event's attachments of `kind`. Returns whether there were any.
-    ///
-    /// # Errors
-    /// An invalid SAID or a backend failure.
-    fn delete_attachments(&mut self, kind: AttachmentKind, said: &str) -> Result<bool>;
+    /// [`Error::NoSuchEvent`] when no event `said` was appended, an invalid SAID, an item that
+    /// cannot be stored or a backend failure.
+    fn set_attachments(&mut self, kind: AttachmentKind, said: &str, items: &[String]) -> Result<()>;
 
     /// Stores the key-state blob of `prefix`.
     ///

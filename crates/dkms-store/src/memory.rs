@@ -18,7 +18,7 @@ type Map = BTreeMap<Vec<u8>, Vec<u8>>;
 type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 #[derive(Clone, Default)]
-struct Tables([Map; 8]);
+struct Tables([Map; Table::COUNT]);
 
 impl Tables {
     fn table(&self, t: Table) -> Option<&Map> {
@@ -59,6 +59,21 @@ impl MemoryStore {
         Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
     }
 
+    /// Test hook: makes `alias` collide with the appended event `existing` in the SAID index.
+    ///
+    /// # Errors
+    /// [`crate::Error::NoSuchEvent`] when `existing` was never appended.
+    #[doc(hidden)]
+    pub fn alias_said_for_tests(&self, existing: &str, alias: &str) -> Result<()> {
+        let guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let base = self.snapshot();
+        crate::kv::alias_said(
+            Txn::new(MemWrite { _guard: guard, store: self, base, overlay: Default::default() }),
+            existing,
+            alias,
+        )
+    }
+
     /// Test hook: replaces the value of every record of the table named `table` with `value`.
     /// Returns whether the table exists.
     #[doc(hidden)]
@@ -77,16 +92,13 @@ impl MemoryStore {
 
 impl Store for MemoryStore {
     fn read(&self) -> Result<Box<dyn ReadTxn + '_>> {
-        Ok(Box::new(Txn(MemRead(self.snapshot()), Default::default())))
+        Ok(Box::new(Txn::new(MemRead(self.snapshot()))))
     }
 
     fn write_with(&self, _durability: Durability) -> Result<Box<dyn WriteTxn + '_>> {
         let guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let base = self.snapshot();
-        Ok(Box::new(Txn(
-            MemWrite { _guard: guard, store: self, base, overlay: Default::default() },
-            Default::default(),
-        )))
+        Ok(Box::new(Txn::new(MemWrite { _guard: guard, store: self, base, overlay: Default::default() })))
     }
 
     fn flush(&self) -> Result<()> {
@@ -130,7 +142,7 @@ struct MemWrite<'s> {
     _guard: MutexGuard<'s, ()>,
     store: &'s MemoryStore,
     base: Arc<Tables>,
-    overlay: [Overlay; 8],
+    overlay: [Overlay; Table::COUNT],
 }
 
 impl KvRead for MemWrite<'_> {

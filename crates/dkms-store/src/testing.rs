@@ -22,6 +22,18 @@ pub fn redb_set_schema_version(path: &Path, version: u32) -> crate::Result<()> {
     crate::redb_store::hooks::set_schema_version(path, version)
 }
 
-/// The table names of schema version 1.
-pub const TABLES: [&str; 8] =
-    ["meta", "first_seen", "kel_index", "events", "attachments", "states", "escrows", "duplicates"];
+/// The table names of schema version 2.
+pub const TABLES: [&str; 12] = [
+    "meta",
+    "prefix_ids",
+    "id_prefixes",
+    "first_seen",
+    "kel_index",
+    "events",
+    "attachments",
+    "said_index",
+    "said_runs",
+    "states",
+    "escrows",
+    "duplicates",
+];

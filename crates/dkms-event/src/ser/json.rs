@@ -283,28 +283,24 @@ impl<'a> Parser<'a> {
     /// the text keripy (Python's `repr`) writes for its value, as keripy's round trip of the
     /// body requires.
     fn float(&mut self, start: usize) -> Result<(Val<'a>, Option<Range<usize>>)> {
+        // One or more digits, or the number is malformed.
+        let digits = |p: &mut Self| -> Result<()> {
+            let at = p.pos;
+            while let Some(b'0'..=b'9') = p.peek() {
+                p.pos += 1;
+            }
+            if p.pos == at { Err(p.err_at(start, "invalid number")) } else { Ok(()) }
+        };
         if self.peek() == Some(b'.') {
             self.pos += 1;
-            let at = self.pos;
-            while let Some(b'0'..=b'9') = self.peek() {
-                self.pos += 1;
-            }
-            if self.pos == at {
-                return Err(self.err_at(start, "invalid number"));
-            }
+            digits(self)?;
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
             self.pos += 1;
             if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.pos += 1;
             }
-            let at = self.pos;
-            while let Some(b'0'..=b'9') = self.peek() {
-                self.pos += 1;
-            }
-            if self.pos == at {
-                return Err(self.err_at(start, "invalid number"));
-            }
+            digits(self)?;
         }
         let text = self.raw.get(start..self.pos).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
         let canonical = text.parse::<f64>().ok().and_then(crate::value::python_float_repr);

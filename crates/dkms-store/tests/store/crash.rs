@@ -64,9 +64,8 @@ fn escrow_key(i: u64) -> EscrowKey {
 
 /// Appends event `i` (and moves the single escrow entry from `i - 1` to `i`).
 fn append(w: &mut dyn dkms_store::WriteTxn, i: u64) {
-    let e = w.append_kel(&prefix(i), sn(i), &said(i), i).unwrap();
+    let e = w.append_kel(&prefix(i), sn(i), &said(i), i, &body(i)).unwrap();
     assert_eq!(u128::from(e.ordinal), sn(i));
-    w.put_event(&said(i), &body(i)).unwrap();
     w.add_attachments(AttachmentKind::ControllerSigs, &said(i), &[sig(i)]).unwrap();
     w.put_state(&prefix(i), &sn(i).to_be_bytes()).unwrap();
     if i > 0 {
@@ -90,10 +89,11 @@ fn check(r: &dyn ReadTxn) -> u64 {
             let i = k * PREFIXES + p;
             assert_eq!((e.ordinal, e.sn, e.said.as_str(), e.first_seen_micros), (k, sn(i), said(i).as_str(), i));
             assert_eq!(r.event(&e.said).unwrap(), Some(body(i)), "event {i}");
-            assert_eq!(r.attachments(AttachmentKind::ControllerSigs, &e.said).unwrap(), vec![sig(i)]);
+            let record = r.event_record(&e.said).unwrap().unwrap();
+            assert_eq!(&record.entry, e, "event {i}");
+            assert_eq!(record.attachments(AttachmentKind::ControllerSigs), [sig(i)]);
         }
         let n = u64::try_from(fel.len()).unwrap();
-        assert_eq!(r.next_ordinal(&pre).unwrap(), n);
         match n {
             0 => assert!(r.state(&pre).unwrap().is_none()),
             n => assert_eq!(r.state(&pre).unwrap(), Some(u128::from(n - 1).to_be_bytes().to_vec())),

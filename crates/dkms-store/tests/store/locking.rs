@@ -76,7 +76,13 @@ fn second_open_in_same_process_is_store_in_use() {
     let first = RedbStore::open(&path).unwrap();
     let started = Instant::now();
     match RedbStore::open(&path) {
-        Err(Error::StoreInUse { path: p }) => assert_eq!(p, path),
+        Err(e @ Error::StoreInUse { .. }) => {
+            // Told apart from every other failure by its kind; the error clones with its path.
+            assert_eq!(e.kind(), dkms_store::ErrorKind::StoreInUse);
+            let copy = e.clone();
+            assert!(matches!(copy, Error::StoreInUse { path: ref p } if *p == path));
+            assert!(e.to_string().contains("in use"));
+        }
         other => panic!("expected StoreInUse, got {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(2), "the second open must not wait");
