@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the side-by-side harness (its own workspace, target dir benches/peers/target) and runs
-# every implementation on keripy's 1k and 10k single-key KELs, keripy included, printing one
-# Markdown table. Extra arguments go to `peers run` (e.g. `--runs-1k 3 --only ours-mem,keri-rs`;
+# every implementation on keripy's 1k and 10k single-key KELs and its 2,000-identifier stream,
+# keripy and the `keri` binary (built here from the root workspace, or $KERI_BIN) included,
+# printing one Markdown table. Extra arguments go to `peers run` (e.g. `--runs-1k 3 --only ours-mem,keri-rs`;
 # see src/main.rs). The report is also written to benches/peers/target/results.md.
 #
 # keripy: $KERIPY_PYTHON if set, else the venv `cargo xtask interop` builds
@@ -14,13 +15,12 @@ root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="$here/target"
 mkdir -p "$CARGO_TARGET_DIR"
 
-# `Kevery::ingest_parallel` is measured when it exists: try the build with it first.
-if cargo build --release --manifest-path "$here/Cargo.toml" --features parallel \
-    >"$CARGO_TARGET_DIR/build-parallel.log" 2>&1; then
-  parallel="yes"
-else
-  parallel="no (Kevery::ingest_parallel does not compile here; see target/build-parallel.log)"
-  cargo build --release --manifest-path "$here/Cargo.toml"
+cargo build --release --manifest-path "$here/Cargo.toml"
+# The `keri` binary for the whole-process jobs, from the root workspace (its own target dir).
+keri="${KERI_BIN:-}"
+if [ -z "$keri" ]; then
+  (cd "$root" && env -u CARGO_TARGET_DIR cargo build --release --locked -p dkms-cli)
+  keri="$root/target/release/keri"
 fi
 
 python="${KERIPY_PYTHON:-}"
@@ -42,7 +42,7 @@ fi
   echo "harness: $(rustc --version), $(cargo --version)"
   echo "project: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')," \
     "$(git -C "$root" status --porcelain -- crates 2>/dev/null | wc -l) changed files under crates/ (uncommitted, measured as built)"
-  echo "ingest_parallel measured: $parallel"
+  echo "keri binary: $keri"
   echo
-  "$CARGO_TARGET_DIR/release/peers" run --keripy-python "$python" "$@"
+  "$CARGO_TARGET_DIR/release/peers" run --keripy-python "$python" --keri "$keri" "$@"
 } | tee "$CARGO_TARGET_DIR/results.md"

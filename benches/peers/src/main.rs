@@ -2,8 +2,9 @@
 //! in one run, with one table at the end.
 //!
 //! ```text
-//! peers run [--data DIR] [--runs-1k N] [--runs-10k N] [--only ID,ID,..] [--streams 1k,10k]
-//!           [--keripy-python PATH] [--keripy-script PATH] [--keripy-runs-10k N]
+//! peers run [--data DIR] [--runs-1k N] [--runs-10k N] [--runs-multi N] [--only ID,ID,..]
+//!           [--streams 1k,10k,multi] [--keripy-python PATH] [--keripy-script PATH]
+//!           [--keripy-runs-10k N] [--keri PATH]
 //! peers list
 //! peers child ID STREAM_FILE     (internal: one measurement, see below)
 //! ```
@@ -53,7 +54,8 @@ use std::time::Instant;
 type Res<T> = Result<T, Box<dyn Error>>;
 
 /// The streams, as `streams.json` names them, and how many runs each gets by default.
-const STREAMS: [(&str, &str, usize); 2] = [("1k", "kel_single_key_1k.cesr", 5), ("10k", "kel_single_key_10k.cesr", 3)];
+const STREAMS: [(&str, &str, usize); 3] =
+    [("1k", "kel_single_key_1k.cesr", 5), ("10k", "kel_single_key_10k.cesr", 3), ("multi", "multi_2000.cesr", 3)];
 
 /// The harness's own lock file, for the exact versions in the report.
 const CARGO_LOCK: &str = include_str!("../Cargo.lock");
@@ -79,6 +81,8 @@ enum Level {
     ValidateDbEachNoSync,
     /// Full KEL validation into a database, each event committed durably on its own.
     ValidateDbEach,
+    /// A whole `keri` process: start, store open, validation, commit, exit.
+    Process,
 }
 
 impl Level {
@@ -91,6 +95,7 @@ impl Level {
             Level::ValidateDbGroup => "validate, DB, one commit",
             Level::ValidateDbEachNoSync => "validate, DB, commit per event, no sync",
             Level::ValidateDbEach => "validate, DB, durable commit per event",
+            Level::Process => "whole process",
         }
     }
 
@@ -104,6 +109,7 @@ impl Level {
             Level::ValidateDbGroup => "ours-redb",
             Level::ValidateDbEachNoSync => "ours-redb-each-nosync",
             Level::ValidateDbEach => "ours-redb-each",
+            Level::Process => "keri-import",
         }
     }
 }
@@ -115,6 +121,9 @@ enum Runner {
     Rust(fn(&[u8], &mut Clock) -> Res<Outcome>),
     /// `keripy_ingest.py`, with LMDB syncing on commit (true) or not (false).
     Keripy { sync: bool },
+    /// The `keri` binary (`--keri PATH`) as a whole process, in a home made by `keri init`
+    /// (untimed): `keri kel import FILE --json` (true) or `keri kel verify FILE` (false).
+    Keri { import: bool },
 }
 
 /// One implementation's measured path.
@@ -127,6 +136,8 @@ struct Impl {
     threads: usize,
     /// What the path covers where it differs from its level's label.
     covers: Option<&'static str>,
+    /// Whether it also runs on the multi-identifier stream.
+    multi: bool,
 }
 
 /// Every path this build can measure, in table order.
@@ -139,6 +150,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(ours::frame),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "cesr-stream-frame",
@@ -147,6 +159,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(sansio::frame),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "ours-sigs",
@@ -155,6 +168,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(ours::sigs),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "cesr-stream-sigs",
@@ -163,6 +177,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(sansio::sigs),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "ours-parse",
@@ -171,6 +186,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(ours::parse),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "keri-codec-parse",
@@ -179,6 +195,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(sansio::parse),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "keri-core-parse",
@@ -187,6 +204,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(keri_core_peer::parse),
             threads: 1,
             covers: Some("parse (body + sigs; no SAID check)"),
+            multi: true,
         },
         Impl {
             id: "ours-mem",
@@ -195,16 +213,17 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(ours::memory),
             threads: 1,
             covers: None,
+            multi: true,
         },
     ];
-    #[cfg(feature = "parallel")]
     v.push(Impl {
         id: "ours-par2",
-        who: "dkms (ingest_parallel, 2 threads)",
+        who: "dkms (2 verifier threads)",
         level: Level::ValidateMemory,
         runner: Runner::Rust(ours::parallel2),
         threads: 2,
         covers: None,
+        multi: true,
     });
     v.extend([
         Impl {
@@ -214,14 +233,17 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(sansio::validate),
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "ours-redb",
             who: "dkms + redb",
             level: Level::ValidateDbGroup,
             runner: Runner::Rust(ours::redb_group),
-            threads: 1,
+            // the store's background writer: count the whole process's CPU time
+            threads: 2,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "ours-redb-each-nosync",
@@ -230,6 +252,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(ours::redb_each_nosync),
             threads: 1,
             covers: None,
+            multi: false,
         },
         Impl {
             id: "keripy-nosync",
@@ -238,6 +261,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Keripy { sync: false },
             threads: 1,
             covers: None,
+            multi: true,
         },
         Impl {
             id: "ours-redb-each",
@@ -246,6 +270,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(ours::redb_each),
             threads: 1,
             covers: None,
+            multi: false,
         },
         Impl {
             id: "keri-core",
@@ -254,6 +279,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(keri_core_peer::ingest),
             threads: 1,
             covers: Some("validate (ixn SAID not recomputed), DB, durable commit per event"),
+            multi: true,
         },
         Impl {
             id: "keripy",
@@ -262,6 +288,27 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Keripy { sync: true },
             threads: 1,
             covers: None,
+            multi: false,
+        },
+        Impl {
+            id: "keri-import",
+            who: "dkms `keri` binary",
+            level: Level::Process,
+            runner: Runner::Keri { import: true },
+            threads: 4,
+            covers: Some(
+                "whole process: `keri kel import FILE` into a home (store open, validate, durable commit, exit)",
+            ),
+            multi: true,
+        },
+        Impl {
+            id: "keri-verify",
+            who: "dkms `keri` binary",
+            level: Level::Process,
+            runner: Runner::Keri { import: false },
+            threads: 4,
+            covers: Some("whole process: `keri kel verify FILE` (stateless; ≤ 4 MiB in memory)"),
+            multi: true,
         },
         Impl {
             id: "baseline",
@@ -270,6 +317,7 @@ fn impls() -> Vec<Impl> {
             runner: Runner::Rust(baseline),
             threads: 1,
             covers: None,
+            multi: true,
         },
     ]);
     v
@@ -280,9 +328,12 @@ fn impls() -> Vec<Impl> {
 struct Outcome {
     /// Messages (events) the path went through.
     events: usize,
-    /// Final sequence number and SAID of the identifier, for the validating paths.
-    state: Option<(u128, String)>,
+    /// Every identifier's final (prefix, sequence number, SAID), for the validating paths.
+    state: Option<States>,
 }
+
+/// (prefix, sn, SAID) of every identifier, sorted by prefix.
+type States = Vec<(String, u128, String)>;
 
 /// The measured span of one run: from just before the path is called to just after it
 /// returns, unless the path narrows it (`start` after its setup, e.g. creating a database
@@ -333,11 +384,11 @@ fn scratch(tag: &str) -> PathBuf {
 
 /// This workspace, by path.
 mod ours {
-    use super::{Clock, Outcome, Res, black_box, scratch};
+    use super::{Clock, Outcome, Res, States, black_box, scratch};
     use dkms_cesr::Indexer;
     use dkms_cesr::stream::{Framer, Part};
     use dkms_event::signed::SignedMessage;
-    use dkms_kel::{Config, Durability, Kevery, Outcome as KelOutcome, Report};
+    use dkms_kel::{Config, Durability, Kevery, Options, Outcome as KelOutcome, Report};
     use dkms_store::RedbStore;
     use std::sync::Arc;
 
@@ -386,30 +437,43 @@ mod ours {
         Ok(Outcome { events, ..Outcome::default() })
     }
 
+    /// Every identifier's key state in `k`.
+    pub(super) fn states(k: &Kevery) -> Res<States> {
+        let mut v = Vec::new();
+        for p in k.prefixes() {
+            let s = k.state(p).ok_or("no key state")?;
+            v.push((p.to_owned(), s.sn(), s.said().qb64()));
+        }
+        v.sort();
+        Ok(v)
+    }
+
     fn outcome(k: &Kevery, r: &Report) -> Res<Outcome> {
         if let Some(e) = r.errors.first() {
             return Err(format!("{} errors, first: {e:?}", r.errors.len()).into());
         }
-        let prefixes = k.prefixes();
-        let [prefix] = prefixes.as_slice() else {
-            return Err(format!("{} identifiers", prefixes.len()).into());
-        };
-        let s = k.state(prefix).ok_or("no key state")?;
-        Ok(Outcome { events: r.accepted, state: Some((s.sn, s.said.qb64())) })
+        if r.accepted != r.messages {
+            return Err(format!("{} of {} messages accepted", r.accepted, r.messages).into());
+        }
+        Ok(Outcome { events: r.accepted, state: Some(states(k)?) })
     }
 
-    /// `Kevery::default().ingest(bytes, now)`: the whole validator, no store.
+    /// The options of every measured `ingest`: a fixed clock, `threads` verifier threads.
+    fn options(threads: usize) -> Options<'static> {
+        Options::default().threads(threads).clock(dkms_kel::Clock::fixed(1))
+    }
+
+    /// `Kevery::default().ingest(bytes, options)`: the whole validator, no store.
     pub(super) fn memory(bytes: &[u8], _: &mut Clock) -> Res<Outcome> {
         let mut k = Kevery::default();
-        let r = k.ingest(bytes, 1);
+        let r = k.ingest(bytes, options(1))?;
         outcome(&k, &r)
     }
 
-    /// `Kevery::ingest_parallel(bytes, now, 2)`, no store.
-    #[cfg(feature = "parallel")]
+    /// `Kevery::ingest` with `Options::threads(2)`, no store.
     pub(super) fn parallel2(bytes: &[u8], _: &mut Clock) -> Res<Outcome> {
         let mut k = Kevery::default();
-        let r = k.ingest_parallel(bytes, 1, 2);
+        let r = k.ingest(bytes, options(2))?;
         outcome(&k, &r)
     }
 
@@ -420,7 +484,7 @@ mod ours {
         let res = (|| -> Res<Outcome> {
             let mut k = Kevery::open(Arc::new(RedbStore::open(&path)?), Config::default())?;
             clock.start();
-            let r = k.ingest(bytes, 1);
+            let r = k.ingest(bytes, options(1))?;
             clock.stop();
             outcome(&k, &r)
         })();
@@ -445,17 +509,17 @@ mod ours {
         let res = (|| -> Res<Outcome> {
             let mut k = Kevery::open(Arc::new(RedbStore::open(&path)?), Config::default())?;
             k.set_durability(durability);
+            k.set_clock(dkms_kel::Clock::fixed(1));
             clock.start();
             let mut accepted = 0;
             for m in Framer::new().messages(bytes) {
-                match k.process(SignedMessage::from_framed(&m?)?, 1) {
+                match k.process(SignedMessage::from_framed(&m?)?) {
                     KelOutcome::Accepted => accepted += 1,
                     other => return Err(format!("event {accepted}: {other:?}").into()),
                 }
             }
             clock.stop();
-            let r = Report { accepted, ..Report::default() };
-            outcome(&k, &r)
+            Ok(Outcome { events: accepted, state: Some(states(&k)?) })
         })();
         let _ = std::fs::remove_file(&path);
         res
@@ -499,20 +563,26 @@ mod keri_core_peer {
             let storage = EventStorage::new(db.clone());
             clock.start();
             let notices = parse_notice_stream(bytes).map_err(|e| format!("{e:?}"))?;
-            let mut prefix = None;
+            let mut prefixes = Vec::new();
             let mut events = 0;
             for notice in notices {
                 if let Notice::Event(e) = &notice {
-                    prefix.get_or_insert_with(|| e.event_message.data.get_prefix());
+                    if e.event_message.data.get_sn() == 0 {
+                        prefixes.push(e.event_message.data.get_prefix());
+                    }
                     events += 1;
                 }
                 process_notice(notice, &processor).map_err(|e| format!("event {events}: {e:?}"))?;
             }
             clock.stop();
-            let prefix = prefix.ok_or("no event")?;
-            let state = storage.get_state(&prefix).ok_or("no key state")?;
+            let mut states = Vec::new();
+            for prefix in prefixes {
+                let state = storage.get_state(&prefix).ok_or("no key state")?;
+                states.push((prefix.to_string(), u128::from(state.sn), state.last_event_digest.said.to_string()));
+            }
+            states.sort();
             drop(escrows);
-            Ok(Outcome { events, state: Some((u128::from(state.sn), state.last_event_digest.said.to_string())) })
+            Ok(Outcome { events, state: Some(states) })
         })();
         let _ = std::fs::remove_file(&path);
         res
@@ -522,11 +592,13 @@ mod keri_core_peer {
 /// The sans-io Rust core: cesr-rs 0.12 (crate `cesr`), cesr-stream 0.7, keri-codec 0.10 and
 /// keri-rs 0.1 (crate `keri`), from crates.io.
 mod sansio {
-    use super::{Clock, Outcome, Res, black_box};
+    use super::{Clock, Outcome, Res, States, black_box};
     use cesr_stream::group::CesrGroup;
     use cesr_stream::{FrameLimits, Groups, MessageFramer, V1};
     use keri::{KeyState, Signed};
     use keri_codec::{EventMessage, JsonLimits, MessageLimits};
+    use keri_events::{Identifier, KeriEvent};
+    use std::collections::HashMap;
 
     /// Generous limits (the ones keri-codec's own tests use): no message here comes near them.
     const FRAME_LIMITS: FrameLimits = FrameLimits {
@@ -632,17 +704,30 @@ mod sansio {
     /// verifies every controller signature (and witness receipts, none here).
     pub(super) fn validate(bytes: &[u8], clock: &mut Clock) -> Res<Outcome> {
         let messages = parse_all(bytes)?;
-        let mut it = messages.iter();
-        let first = it.next().ok_or("empty stream")?;
-        let mut state = KeyState::incept(&Signed::from(first)).map_err(|e| format!("inception: {e:?}"))?;
-        for (n, m) in it.enumerate() {
-            state.ingest_mut(&Signed::from(m)).map_err(|e| format!("event {}: {e:?}", n + 1))?;
+        // One working key state per identifier, by prefix (one entry for a single-key KEL).
+        let mut states: HashMap<String, KeyState<'_>> = HashMap::new();
+        for (n, m) in messages.iter().enumerate() {
+            let prefix = match m.event().prefix() {
+                Identifier::SelfAddressing(said) => said.as_matter().to_qb64(),
+                Identifier::Basic(b) => b.as_matter().to_qb64(),
+            };
+            let signed = Signed::from(m);
+            if matches!(m.event(), KeriEvent::Inception(_)) {
+                if states.contains_key(&prefix) {
+                    return Err(format!("event {n}: second inception of {prefix}").into());
+                }
+                let s = KeyState::incept(&signed).map_err(|e| format!("event {n}: inception: {e:?}"))?;
+                states.insert(prefix, s);
+            } else {
+                let s = states.get_mut(&prefix).ok_or_else(|| format!("event {n}: no inception for {prefix}"))?;
+                s.ingest_mut(&signed).map_err(|e| format!("event {n}: {e:?}"))?;
+            }
         }
         clock.stop();
-        Ok(Outcome {
-            events: messages.len(),
-            state: Some((state.sn().value(), state.latest_said().as_matter().to_qb64())),
-        })
+        let mut out: States =
+            states.into_iter().map(|(p, s)| (p, s.sn().value(), s.latest_said().as_matter().to_qb64())).collect();
+        out.sort();
+        Ok(Outcome { events: messages.len(), state: Some(out) })
     }
 }
 
@@ -668,22 +753,99 @@ fn cpu_ns(threads: usize) -> u64 {
 
 fn child(id: &str, file: &Path) -> Res<()> {
     let imp = impls().into_iter().find(|i| i.id == id).ok_or_else(|| format!("no implementation {id}"))?;
-    let Runner::Rust(run) = imp.runner else {
-        return Err(format!("{id} does not run in this binary").into());
+    let (out, wall, cpu_s, hwm, len) = match imp.runner {
+        Runner::Rust(run) => {
+            let bytes = std::fs::read(file)?;
+            let mut clock = Clock::new(imp.threads);
+            let out = run(&bytes, &mut clock);
+            let (wall, cpu_s) = clock.span();
+            let hwm = status_kib("VmHWM").ok_or("no VmHWM in /proc/self/status")?;
+            (out?, wall, cpu_s, hwm, bytes.len())
+        }
+        Runner::Keri { import } => {
+            let (out, wall, cpu_s, hwm) = keri_process(import, file)?;
+            (out, wall, cpu_s, hwm, usize::try_from(std::fs::metadata(file)?.len())?)
+        }
+        Runner::Keripy { .. } => return Err(format!("{id} does not run in this binary").into()),
     };
-    let bytes = std::fs::read(file)?;
-    let mut clock = Clock::new(imp.threads);
-    let out = run(&bytes, &mut clock);
-    let (wall, cpu_s) = clock.span();
-    let out = out?;
-    let hwm = status_kib("VmHWM").ok_or("no VmHWM in /proc/self/status")?;
-    let mut line =
-        format!("ok events={} bytes={} secs={wall:.9} cpu={cpu_s:.9} hwm_kib={hwm}", out.events, bytes.len(),);
-    if let Some((sn, said)) = &out.state {
-        let _ = write!(line, " sn={sn} said={said}");
+    let mut text = String::new();
+    for (prefix, sn, said) in out.state.iter().flatten() {
+        let _ = writeln!(text, "state {prefix} {sn} {said}");
     }
-    println!("{line}");
+    let _ = write!(text, "ok events={} bytes={len} secs={wall:.9} cpu={cpu_s:.9} hwm_kib={hwm}", out.events);
+    if out.state.is_some() {
+        text.push_str(" validated=1");
+    }
+    println!("{text}");
     Ok(())
+}
+
+/// One whole `keri` process (binary `$DKMS_PEERS_KERI`, home `$DKMS_PEERS_HOME`, made by the
+/// parent with `keri init`), run under `/usr/bin/time` for its CPU time and peak RSS; wall time
+/// from just before the spawn to just after the exit. The outcome is read afterwards, untimed:
+/// after an import every key state from the home's store (`Kevery::open` on `kel.redb`), after
+/// a verify the identifiers `keri kel verify` prints.
+fn keri_process(import: bool, file: &Path) -> Res<(Outcome, f64, f64, u64)> {
+    let keri = std::env::var_os("DKMS_PEERS_KERI").ok_or("DKMS_PEERS_KERI not set")?;
+    let home = PathBuf::from(std::env::var_os("DKMS_PEERS_HOME").ok_or("DKMS_PEERS_HOME not set")?);
+    let time_out = home.with_extension("time");
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.arg("-f").arg("%U %S %M").arg("-o").arg(&time_out).arg(&keri).arg("--home").arg(&home).arg("kel");
+    if import {
+        cmd.arg("import").arg(file).arg("--json");
+    } else {
+        cmd.arg("verify").arg(file);
+    }
+    let t0 = Instant::now();
+    let output = cmd.output()?;
+    let wall = t0.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        let err = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("keri exited with {}: {}", output.status, err.trim()).into());
+    }
+    let times = std::fs::read_to_string(&time_out)?;
+    let _ = std::fs::remove_file(&time_out);
+    let f: Vec<&str> = times.lines().last().unwrap_or("").split_whitespace().collect();
+    let [user, sys, maxrss] = f.as_slice() else { return Err(format!("bad /usr/bin/time output {times:?}").into()) };
+    let cpu = user.parse::<f64>()? + sys.parse::<f64>()?;
+    let hwm: u64 = maxrss.parse()?;
+    let out = if import {
+        let count = |k: &str| json_field(&stdout, k).and_then(|v| v.parse::<usize>().ok());
+        let accepted = count("accepted").ok_or_else(|| format!("no accepted count in {stdout:?}"))?;
+        for k in ["escrowed", "rejected"] {
+            if count(k) != Some(0) {
+                return Err(format!("keri kel import: {k} = {:?}", json_field(&stdout, k)).into());
+            }
+        }
+        let store = dkms_store::RedbStore::open(home.join("kel.redb"))?;
+        let k = dkms_kel::Kevery::open(std::sync::Arc::new(store), dkms_kel::Config::default())?;
+        Outcome { events: accepted, state: Some(ours::states(&k)?) }
+    } else {
+        // "valid: N accepted, 0 escrowed, 0 rejected", then "  PREFIX sn N keys K kt T digest D" per identifier.
+        let mut lines = stdout.lines();
+        let head = lines.next().unwrap_or("");
+        let accepted = head
+            .strip_prefix("valid: ")
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| format!("keri kel verify: {head:?}"))?;
+        if !head.ends_with(" accepted, 0 escrowed, 0 rejected") {
+            return Err(format!("keri kel verify: {head:?}").into());
+        }
+        let mut states = Vec::new();
+        for l in lines {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            if let (Some(p), Some(&"sn"), Some(sn), Some(&"digest"), Some(d)) =
+                (w.first(), w.get(1), w.get(2), w.get(w.len().wrapping_sub(2)), w.last())
+            {
+                states.push(((*p).to_owned(), sn.parse()?, (*d).to_owned()));
+            }
+        }
+        states.sort();
+        Outcome { events: accepted, state: Some(states) }
+    };
+    Ok((out, wall, cpu, hwm))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -696,8 +858,11 @@ struct StreamMeta {
     path: PathBuf,
     bytes: u64,
     events: usize,
+    /// The sequence number every identifier ends at.
     final_sn: u128,
-    final_said: String,
+    /// Every identifier's last event in the stream (prefix, sn, SAID), sorted: what every
+    /// validating path must end at. Read from the stream and checked against `streams.json`.
+    expected: States,
     runs: usize,
 }
 
@@ -708,18 +873,27 @@ struct Sample {
     cpu: Option<f64>,
     hwm_kib: u64,
     events: usize,
-    state: Option<(u128, String)>,
+    state: Option<States>,
     extra: BTreeMap<String, String>,
+}
+
+/// The `state PREFIX SN SAID` lines a child (or keripy_ingest.py) prints before its result.
+fn state_lines(stdout: &str) -> Res<States> {
+    let mut v = Vec::new();
+    for l in stdout.lines().filter_map(|l| l.strip_prefix("state ")) {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        let [p, sn, said] = w.as_slice() else { return Err(format!("bad state line {l:?}").into()) };
+        v.push(((*p).to_owned(), sn.parse()?, (*said).to_owned()));
+    }
+    v.sort();
+    Ok(v)
 }
 
 fn parse_child_line(stdout: &str) -> Res<Sample> {
     let line = stdout.lines().rev().find(|l| l.starts_with("ok ")).ok_or("no result line")?;
     let kv: BTreeMap<&str, &str> = line[3..].split_whitespace().filter_map(|p| p.split_once('=')).collect();
     let get = |k: &str| kv.get(k).copied().ok_or_else(|| format!("no {k} in {line:?}"));
-    let state = match (kv.get("sn"), kv.get("said")) {
-        (Some(sn), Some(said)) => Some((sn.parse()?, (*said).to_owned())),
-        _ => None,
-    };
+    let state = if kv.contains_key("validated") { Some(state_lines(stdout)?) } else { None };
     Ok(Sample {
         secs: get("secs")?.parse()?,
         cpu: kv.get("cpu").and_then(|c| c.parse().ok()),
@@ -760,7 +934,7 @@ fn keripy_sample(stdout: &str) -> Res<Sample> {
         cpu,
         hwm_kib: num("peak_rss_kib")? as u64,
         events: num("events")? as usize,
-        state: Some((num("sn")? as u128, json_field(line, "said").unwrap_or_default().to_owned())),
+        state: Some(state_lines(stdout)?),
         extra,
     })
 }
@@ -773,6 +947,8 @@ struct Opts {
     streams: Option<Vec<String>>,
     keripy_python: Option<PathBuf>,
     keripy_script: PathBuf,
+    /// The `keri` binary, for the whole-process jobs.
+    keri: Option<PathBuf>,
 }
 
 fn parse_opts(args: &[String]) -> Res<Opts> {
@@ -785,6 +961,7 @@ fn parse_opts(args: &[String]) -> Res<Opts> {
         streams: None,
         keripy_python: None,
         keripy_script: here.join("keripy_ingest.py"),
+        keri: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -797,6 +974,10 @@ fn parse_opts(args: &[String]) -> Res<Opts> {
             "--runs-10k" => {
                 o.runs.insert("10k", val()?.parse()?);
             }
+            "--runs-multi" => {
+                o.runs.insert("multi", val()?.parse()?);
+            }
+            "--keri" => o.keri = Some(val()?.into()),
             "--keripy-runs-10k" => o.keripy_runs_10k = Some(val()?.parse()?),
             "--only" => o.only = Some(val()?.split(',').map(str::to_owned).collect()),
             "--streams" => o.streams = Some(val()?.split(',').map(str::to_owned).collect()),
@@ -806,6 +987,21 @@ fn parse_opts(args: &[String]) -> Res<Opts> {
         }
     }
     Ok(o)
+}
+
+/// Each identifier's last event in `stream`: (prefix, sn, SAID), sorted by prefix (framed and
+/// parsed by our strict parser; nothing validated: the expectation, not a measurement).
+fn last_events(stream: &[u8]) -> Res<States> {
+    let mut last: BTreeMap<String, (u128, String)> = BTreeMap::new();
+    for m in dkms_cesr::stream::Framer::new().messages(stream) {
+        let signed = dkms_event::signed::SignedMessage::from_framed(&m?)?;
+        let msg = &signed.message;
+        let prefix = msg.prefix().ok_or("a message without a prefix")?.qb64();
+        let sn = msg.sn().ok_or("a message without a sequence number")?;
+        let said = msg.said().qb64();
+        last.insert(prefix, (sn, said));
+    }
+    Ok(last.into_iter().map(|(p, (sn, d))| (p, sn, d)).collect())
 }
 
 fn load_streams(o: &Opts) -> Res<Vec<StreamMeta>> {
@@ -824,13 +1020,35 @@ fn load_streams(o: &Opts) -> Res<Vec<StreamMeta>> {
         if bytes.to_string() != field("bytes")? {
             return Err(format!("{name}: {bytes} bytes on disk, streams.json says {}", field("bytes")?).into());
         }
+        let events: usize = field("events")?.parse()?;
+        let final_sn: u128 = field("final_sn")?.parse()?;
+        let expected = last_events(&std::fs::read(&path)?)?;
+        // The stream's own last events must agree with what keripy recorded in streams.json.
+        let last = |prefix: &str| expected.iter().find(|(p, _, _)| p == prefix);
+        let agrees = match json_field(obj, "identifiers") {
+            None => {
+                expected.len() == 1
+                    && last(field("prefix")?)
+                        .is_some_and(|(_, sn, d)| *sn == final_sn && d == json_field(obj, "final_said").unwrap_or("?"))
+            }
+            Some(n) => {
+                expected.len() == n.parse::<usize>()?
+                    && expected.iter().all(|(_, sn, _)| *sn == final_sn)
+                    && last(field("first_prefix")?).is_some()
+                    && last(field("last_prefix")?)
+                        .is_some_and(|(_, _, d)| d == json_field(obj, "last_said").unwrap_or("?"))
+            }
+        };
+        if !agrees {
+            return Err(format!("{name}: its last events do not agree with streams.json").into());
+        }
         out.push(StreamMeta {
             label,
             path,
             bytes,
-            events: field("events")?.parse()?,
-            final_sn: field("final_sn")?.parse()?,
-            final_said: field("final_said")?.to_owned(),
+            events,
+            final_sn,
+            expected,
             runs: o.runs.get(label).copied().unwrap_or(3),
         });
     }
@@ -841,6 +1059,31 @@ fn load_streams(o: &Opts) -> Res<Vec<StreamMeta>> {
 fn run_once(imp: &Impl, s: &StreamMeta, o: &Opts) -> Res<Sample> {
     let output = match imp.runner {
         Runner::Rust(_) => Command::new(std::env::current_exe()?).arg("child").arg(imp.id).arg(&s.path).output()?,
+        Runner::Keri { .. } => {
+            // A fresh home made by `keri init` (untimed; fast KDF: the keystore is not used).
+            let keri = o.keri.as_ref().ok_or("no --keri given")?;
+            let home = scratch(&format!("home-{}", imp.id));
+            let init = Command::new(keri)
+                .arg("--home")
+                .arg(&home)
+                .arg("init")
+                .env("DKMS_PASSCODE", "peers bench passcode, not a secret")
+                .env("DKMS_INSECURE_FAST_KDF", "1")
+                .output()?;
+            if !init.status.success() {
+                let _ = std::fs::remove_dir_all(&home);
+                return Err(format!("keri init: {}", String::from_utf8_lossy(&init.stderr).trim()).into());
+            }
+            let out = Command::new(std::env::current_exe()?)
+                .arg("child")
+                .arg(imp.id)
+                .arg(&s.path)
+                .env("DKMS_PEERS_KERI", keri)
+                .env("DKMS_PEERS_HOME", &home)
+                .output();
+            let _ = std::fs::remove_dir_all(&home);
+            out?
+        }
         Runner::Keripy { sync } => {
             let py = o.keripy_python.as_ref().ok_or("no --keripy-python given")?;
             let mut c = Command::new(py);
@@ -863,16 +1106,22 @@ fn run_once(imp: &Impl, s: &StreamMeta, o: &Opts) -> Res<Sample> {
         return Err(format!("exit {}: {last}", output.status).into());
     }
     let sample = match imp.runner {
-        Runner::Rust(_) => parse_child_line(&stdout)?,
+        Runner::Rust(_) | Runner::Keri { .. } => parse_child_line(&stdout)?,
         Runner::Keripy { .. } => keripy_sample(&stdout)?,
     };
     if imp.id != "baseline" && sample.events != s.events {
         return Err(format!("{} events, expected {}", sample.events, s.events).into());
     }
-    if let Some((sn, said)) = &sample.state
-        && (*sn != s.final_sn || *said != s.final_said)
+    if let Some(states) = &sample.state
+        && *states != s.expected
     {
-        return Err(format!("final state sn {sn} {said}, expected sn {} {}", s.final_sn, s.final_said).into());
+        let first_bad = s.expected.iter().zip(states).find(|(a, b)| a != b);
+        return Err(format!(
+            "final states: {} identifiers, expected {}; first difference: {first_bad:?}",
+            states.len(),
+            s.expected.len()
+        )
+        .into());
     }
     Ok(sample)
 }
@@ -957,6 +1206,61 @@ fn loadavg() -> String {
         .unwrap_or_default()
 }
 
+/// The issue's targets, from paired runs: run r of one job next to run r of the other (the runs
+/// are interleaved, so run r of every job saw about the same load).
+fn targets(results: &Results<'_>, streams: &[StreamMeta]) {
+    // (stream, slow job, fast job, target: slow time ÷ fast time at least this, what)
+    let pairs = [
+        ("10k", "keri-core", "keri-import", 10.0, "keri-core durable ingest ÷ `keri kel import` (whole process)"),
+        ("multi", "keri-core", "keri-import", 10.0, "keri-core durable ingest ÷ `keri kel import` (whole process)"),
+        ("multi", "keri-core", "ours-redb", 10.0, "keri-core durable ingest ÷ ours into redb (one commit)"),
+        ("multi", "ours-redb", "ours-mem", 1.0 / 0.85, "ours into redb ÷ ours in memory (target: ≤ 1/0.85 = 1.18)"),
+        ("10k", "keri-core", "keri-verify", 10.0, "keri-core durable ingest ÷ `keri kel verify` (whole process)"),
+    ];
+    let mut lines = Vec::new();
+    for (stream, slow, fast, want, what) in pairs {
+        if !streams.iter().any(|s| s.label == stream) {
+            continue;
+        }
+        let get = |id: &'static str| results.get(&(id, stream)).filter(|(_, e)| e.is_empty()).map(|(v, _)| v);
+        let (Some(a), Some(b)) = (get(slow), get(fast)) else { continue };
+        let mut r: Vec<f64> = a.iter().zip(b).map(|(a, b)| a.secs / b.secs).collect();
+        if r.is_empty() {
+            continue;
+        }
+        let each = r.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>().join(", ");
+        r.sort_by(f64::total_cmp);
+        let median = if r.len() % 2 == 1 { r[r.len() / 2] } else { (r[r.len() / 2 - 1] + r[r.len() / 2]) / 2.0 };
+        let (lo, hi) = (r[0], r[r.len() - 1]);
+        // "slow ÷ fast ≥ want" for the speed-ups; the redb/memory pair wants the ratio at most `want`.
+        let met = if slow == "ours-redb" {
+            if hi <= want {
+                "met in every run"
+            } else if median <= want {
+                "met by the median"
+            } else {
+                "NOT met"
+            }
+        } else if lo >= want {
+            "met in every run"
+        } else if median >= want {
+            "met by the median, not in every run"
+        } else {
+            "NOT met"
+        };
+        lines.push(format!("| {stream} | {what} | {each} | {median:.2} | {lo:.2}–{hi:.2} | {met} |"));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    println!("\nTargets, paired runs (wall time ratio per run, run r of each job next to each other):\n");
+    println!("| stream | ratio | per run | median | range | target |");
+    println!("|---|---|---|--:|--:|---|");
+    for l in lines {
+        println!("{l}");
+    }
+}
+
 fn run(o: &Opts) -> Res<()> {
     let streams = load_streams(o)?;
     let all = impls();
@@ -964,15 +1268,20 @@ fn run(o: &Opts) -> Res<()> {
         .iter()
         .filter(|i| o.only.as_ref().is_none_or(|only| only.iter().any(|x| x == i.id)))
         .filter(|i| {
-            let keep = !matches!(i.runner, Runner::Keripy { .. }) || o.keripy_python.is_some();
+            let keep = match i.runner {
+                Runner::Keripy { .. } => o.keripy_python.is_some(),
+                Runner::Keri { .. } => o.keri.is_some(),
+                Runner::Rust(_) => true,
+            };
             if !keep {
-                eprintln!("skipping {}: no --keripy-python", i.id);
+                eprintln!("skipping {}: no --keripy-python / --keri", i.id);
             }
             keep
         })
         .collect();
     let runs_for = |imp: &Impl, s: &StreamMeta| match (imp.runner, s.label) {
-        (Runner::Keripy { .. }, "10k") => o.keripy_runs_10k.unwrap_or(s.runs),
+        (_, "multi") if !imp.multi => 0,
+        (Runner::Keripy { .. }, "10k" | "multi") => o.keripy_runs_10k.unwrap_or(s.runs),
         _ => s.runs,
     };
 
@@ -1095,7 +1404,13 @@ fn run(o: &Opts) -> Res<()> {
             } else {
                 "–".to_owned()
             };
-            let state = x.best.state.as_ref().map_or_else(|| "–".to_owned(), |(sn, _)| format!("sn {sn}, SAID ✓"));
+            let state = x.best.state.as_ref().map_or_else(
+                || "–".to_owned(),
+                |v| match v.as_slice() {
+                    [(_, sn, _)] => format!("sn {sn}, SAID ✓"),
+                    v => format!("{} ids at sn {}, SAIDs ✓", v.len(), s.final_sn),
+                },
+            );
             let dash = || "–".to_owned();
             let (eps, epsm, mbs, epc) = if base {
                 (dash(), dash(), dash(), dash())
@@ -1117,6 +1432,7 @@ fn run(o: &Opts) -> Res<()> {
             );
         }
     }
+    targets(&results, &streams);
     if let Some(k) = results.iter().find_map(|((id, _), (v, _))| id.starts_with("keripy").then(|| v.first()).flatten())
         && let Some(kib) = k.extra.get("rss_after_import_kib").and_then(|v| v.parse::<f64>().ok())
     {

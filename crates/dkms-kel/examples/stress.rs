@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! stress generate N FILE            # a KEL of N events: inception, interactions, a rotation every 1000
+//! stress generate-multi N FILE      # N identifiers, each icp, ixn, rot, ixn, ixn, round-robin by step
 //! stress ingest FILE [--threads T] [--store memory | redb:PATH] [--cache MiB]
 //! ```
 //!
@@ -75,6 +76,48 @@ fn generate(n: u64, path: &str) {
     eprintln!("wrote {n} events of {} to {path}", pre.qb64());
 }
 
+/// The shape of keripy's `multi_N.cesr` (`interop/keripy/kel_bench.py --multi N`), made with our
+/// builders and signers: `n` identifiers, each `icp`, `ixn`, `rot`, `ixn`, `ixn` (one Ed25519
+/// key), written step by step: every `icp`, then every first `ixn`, then every `rot`, ...
+fn generate_multi(n: u64, path: &str) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    // (prefix, prior SAID, current signer, next signer) per identifier.
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let (cur, next) = (signer(3 * i + (1 << 40)), signer(3 * i + 1 + (1 << 40)));
+        let icp = Incept {
+            keys: vec![verkey(&cur)],
+            next: vec![commit(&next)],
+            prefix_code: Some(MatterCode::Blake3_256),
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        let pre = icp.prefix().unwrap().clone();
+        let prior = icp.said().clone();
+        out.write_all(&signed(icp, &cur)).unwrap();
+        ids.push((pre, prior, cur, next, i));
+    }
+    for sn in 1..5u128 {
+        for (pre, prior, cur, next, i) in &mut ids {
+            let m = if sn == 2 {
+                let after = signer(3 * *i + 2 + (1 << 40));
+                let m = Rotate::new(pre.clone(), sn, prior.clone(), vec![verkey(next)], vec![commit(&after)])
+                    .build()
+                    .unwrap();
+                *cur = std::mem::replace(next, after);
+                m
+            } else {
+                Interact { prefix: pre.clone(), sn, prior: prior.clone(), anchors: vec![], kind: None }.build().unwrap()
+            };
+            *prior = m.said().clone();
+            out.write_all(&signed(m, cur)).unwrap();
+        }
+    }
+    out.flush().unwrap();
+    eprintln!("wrote {n} identifiers, {} events, to {path}", 5 * n);
+}
+
 fn peak_rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -127,9 +170,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("generate") => generate(args[1].parse().unwrap(), &args[2]),
+        Some("generate-multi") => generate_multi(args[1].parse().unwrap(), &args[2]),
         Some("ingest") => ingest(&args[1..]),
         _ => eprintln!(
-            "usage: stress generate N FILE | stress ingest FILE [--threads T] [--store memory|redb:PATH] [--cache MiB]"
+            "usage: stress generate N FILE | stress generate-multi N FILE | stress ingest FILE [--threads T] [--store memory|redb:PATH] [--cache MiB]"
         ),
     }
 }
