@@ -67,9 +67,11 @@ pub struct Verfer {
     key: Key,
 }
 
-/// Verifications with one key before its multiples table is built: a key that
-/// verifies once or twice (most keys of a rotation-heavy KEL) never pays for it.
-const PRECOMPUTE_AFTER: u32 = 2;
+/// Verifications with one key before its multiples table is built: a key that verifies a
+/// few times (most keys of a rotation-heavy KEL, every key of a witness's many short KELs)
+/// never pays for it, in time (building it costs more than a few verifications save) or in
+/// memory (about 15 KiB per key, kept with the key state).
+const PRECOMPUTE_AFTER: u32 = 8;
 
 /// A checked Ed25519 key (canonical, not of small order) and, once it has been
 /// used a few times, a table of its multiples that makes each verification cheaper.
@@ -265,7 +267,7 @@ impl Verfer {
         }
     }
 
-    /// Builds the Ed25519 key's table of multiples now rather than at its third
+    /// Builds the Ed25519 key's table of multiples now rather than at its ninth
     /// verification (a no-op for other algorithms and for invalid keys). Results of
     /// [`Verfer::verify`] are the same with or without the table; only the cost differs
     /// (the table takes about 15 KiB and is shared by clones of this `Verfer`).
