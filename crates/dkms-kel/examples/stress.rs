@@ -132,15 +132,15 @@ fn ingest(args: &[String]) {
     let opt = |name: &str| args.iter().position(|a| a == name).map(|i| args[i + 1].clone());
     let threads: usize = opt("--threads").map_or(1, |t| t.parse().unwrap());
     let cache_mib: usize = opt("--cache").map_or(32, |c| c.parse().unwrap());
+    let group: usize = opt("--group").map_or(dkms_kel::Config::default().group_commit_ops, |g| g.parse().unwrap());
+    let config = || dkms_kel::Config { group_commit_ops: group, ..dkms_kel::Config::default() };
     let mut kevery = match opt("--store").as_deref() {
         None => dkms_kel::Kevery::default(),
-        Some("memory") => {
-            dkms_kel::Kevery::open(Arc::new(dkms_store::MemoryStore::new()), dkms_kel::Config::default()).unwrap()
-        }
+        Some("memory") => dkms_kel::Kevery::open(Arc::new(dkms_store::MemoryStore::new()), config()).unwrap(),
         Some(spec) => {
             let p = spec.strip_prefix("redb:").expect("--store memory | redb:PATH");
             let store = dkms_store::RedbStore::open_with_cache(p, cache_mib << 20).unwrap();
-            dkms_kel::Kevery::open(Arc::new(store), dkms_kel::Config::default()).unwrap()
+            dkms_kel::Kevery::open(Arc::new(store), config()).unwrap()
         }
     };
     let bytes = std::fs::metadata(path).unwrap().len();
@@ -173,7 +173,7 @@ fn main() {
         Some("generate-multi") => generate_multi(args[1].parse().unwrap(), &args[2]),
         Some("ingest") => ingest(&args[1..]),
         _ => eprintln!(
-            "usage: stress generate N FILE | stress generate-multi N FILE | stress ingest FILE [--threads T] [--store memory|redb:PATH] [--cache MiB]"
+            "usage: stress generate N FILE | stress generate-multi N FILE | stress ingest FILE [--threads T] [--store memory|redb:PATH] [--cache MiB] [--group OPS]"
         ),
     }
 }

@@ -32,9 +32,10 @@ pub(crate) enum Op {
         said: String,
         items: Vec<String>,
     },
+    /// The latest key state of an identifier; the writer encodes it (off the validating thread).
     PutState {
         prefix: String,
-        blob: Vec<u8>,
+        state: Box<crate::state::KeyState>,
     },
     PutEscrow {
         key: EscrowKey,
@@ -198,7 +199,7 @@ pub(crate) fn write_all(store: &dyn Store, ops: &[Op], durability: Durability) -
             Op::Attach { kind, said, items } => {
                 w.add_attachments(*kind, said, items).map_err(store_err)?;
             }
-            Op::PutState { prefix, blob } => w.put_state(prefix, blob).map_err(store_err)?,
+            Op::PutState { prefix, state } => w.put_state(prefix, &state.to_blob()?).map_err(store_err)?,
             Op::PutEscrow { key, at, blob } => w.put_escrow(key, *at, blob).map_err(store_err)?,
             Op::DeleteEscrow { key } => {
                 w.delete_escrow(key).map_err(store_err)?;

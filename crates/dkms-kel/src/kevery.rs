@@ -868,8 +868,8 @@ impl Kevery {
     fn take_ops(&mut self) -> Vec<Op> {
         let mut ops = std::mem::take(&mut self.ops);
         for prefix in std::mem::take(&mut self.dirty) {
-            if let Some(blob) = self.mem.states.get(&prefix).and_then(|s| s.to_blob().ok()) {
-                ops.push(Op::PutState { prefix, blob });
+            if let Some(state) = self.mem.states.get(&prefix) {
+                ops.push(Op::PutState { state: Box::new(state.clone()), prefix });
             }
         }
         ops
