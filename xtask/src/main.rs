@@ -480,6 +480,7 @@ fn base_python(keripy: &Keripy) -> Result<PathBuf> {
     for name in keripy.python {
         if *name == "python3.13"
             && let Some(p) = std::env::var_os("DKMS_PYTHON313")
+            && works(&p).is_ok_and(|s| s.success())
         {
             return Ok(PathBuf::from(p));
         }
