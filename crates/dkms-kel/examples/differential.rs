@@ -23,8 +23,10 @@ use std::path::{Path, PathBuf};
 
 use dkms_cesr::stream::Framer;
 use dkms_event::signed::SignedMessage;
-use dkms_event::value::Value as EventValue;
-use dkms_kel::{EscrowKind, Kevery, KeyState, Options, Report};
+#[path = "shared/keripy_json.rs"]
+mod keripy_json;
+use dkms_kel::{EscrowKind, Kevery, Options, Report};
+use keripy_json::state_json;
 use serde_json::{Value, json};
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -154,35 +156,6 @@ fn receipt_sigs(chunk: &[u8]) -> Option<usize> {
     )
 }
 
-fn to_json(v: &EventValue) -> Value {
-    match v {
-        EventValue::Str(s) => json!(s),
-        EventValue::Float(x) => json!(x.parse::<f64>().unwrap_or_default()),
-        EventValue::List(l) => Value::Array(l.iter().map(to_json).collect()),
-        EventValue::Int(i) => json!(i64::try_from(*i).unwrap_or(i64::MAX)),
-        EventValue::Bool(b) => json!(b),
-        EventValue::Null | EventValue::Map(_) => Value::Null,
-    }
-}
-
-/// A key state in keripy's JSON shape (`judge.states`).
-fn state_json(s: &KeyState) -> Res<Value> {
-    Ok(json!({
-        "prefix": s.prefix().qb64(),
-        "sn": u64::try_from(s.sn())?,
-        "said": s.said().qb64(),
-        "keys": s.keys().iter().map(|k| k.qb64()).collect::<Vec<_>>(),
-        "next": s.next().iter().map(|d| d.qb64()).collect::<Vec<_>>(),
-        "kt": to_json(&s.kt().to_value()),
-        "nt": to_json(&s.nt().to_value()),
-        "toad": s.toad(),
-        "witnesses": s.witnesses().iter().map(|w| w.qb64()).collect::<Vec<_>>(),
-        "delegator": s.delegator().as_ref().map(|d| d.qb64()),
-        "config": s.config().iter().map(|c| c.as_str().to_owned()).collect::<Vec<_>>(),
-        "last_est": {"sn": u64::try_from(s.last_est().sn)?, "said": s.last_est().said.qb64()},
-    }))
-}
-
 fn is_receipt_escrow(k: EscrowKind) -> bool {
     matches!(k, EscrowKind::UnverifiedReceipt | EscrowKind::UnverifiedTransReceipt)
 }
@@ -197,7 +170,7 @@ fn ours(stream: &[u8], metas: &[Value]) -> Res<(Value, Report)> {
     let mut vrcs = BTreeMap::new();
     for p in k.prefixes() {
         if let Some(s) = k.state(p) {
-            states.push(state_json(s)?);
+            states.push(state_json(s));
         }
         for l in k.kel(p)? {
             let said = l.message.said().qb64();

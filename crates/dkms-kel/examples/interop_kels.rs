@@ -23,9 +23,11 @@ use dkms_event::primitives::{Digest, Prefix, Verkey};
 use dkms_event::seal::{Anchor, Seal, Trait};
 use dkms_event::signed::{Attachments, SignedMessage};
 use dkms_event::threshold::{Threshold, Weight};
-use dkms_event::value::Value as EventValue;
-use dkms_kel::{Kevery, KeyState};
-use serde_json::{Value, json};
+#[path = "shared/keripy_json.rs"]
+mod keripy_json;
+use dkms_kel::Kevery;
+use keripy_json::state_json;
+use serde_json::json;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -363,34 +365,6 @@ fn non_transferable() -> Res<Kel> {
     })
 }
 
-fn to_json(v: &EventValue) -> Value {
-    match v {
-        EventValue::Str(s) => json!(s),
-        EventValue::Float(x) => json!(x.parse::<f64>().unwrap_or_default()),
-        EventValue::List(l) => Value::Array(l.iter().map(to_json).collect()),
-        EventValue::Int(i) => json!(i64::try_from(*i).unwrap_or(i64::MAX)),
-        EventValue::Bool(b) => json!(b),
-        EventValue::Null | EventValue::Map(_) => Value::Null,
-    }
-}
-
-fn state_json(s: &KeyState) -> Res<Value> {
-    Ok(json!({
-        "prefix": s.prefix().qb64(),
-        "sn": u64::try_from(s.sn())?,
-        "said": s.said().qb64(),
-        "keys": s.keys().iter().map(|k| k.qb64()).collect::<Vec<_>>(),
-        "next": s.next().iter().map(|d| d.qb64()).collect::<Vec<_>>(),
-        "kt": to_json(&s.kt().to_value()),
-        "nt": to_json(&s.nt().to_value()),
-        "toad": s.toad(),
-        "witnesses": s.witnesses().iter().map(|w| w.qb64()).collect::<Vec<_>>(),
-        "delegator": s.delegator().as_ref().map(|d| d.qb64()),
-        "config": s.config().iter().map(|c| c.as_str().to_owned()).collect::<Vec<_>>(),
-        "last_est": {"sn": u64::try_from(s.last_est().sn)?, "said": s.last_est().said.qb64()},
-    }))
-}
-
 fn write(out: &Path, kel: &Kel) -> Res<()> {
     let mut stream = Vec::new();
     let mut meta = Vec::new();
@@ -411,7 +385,7 @@ fn write(out: &Path, kel: &Kel) -> Res<()> {
     }
     let mut states = Vec::new();
     for p in kevery.prefixes() {
-        states.push(state_json(kevery.state(p).ok_or("state vanished")?)?);
+        states.push(state_json(kevery.state(p).ok_or("state vanished")?));
     }
     let doc = json!({
         "description": kel.description,

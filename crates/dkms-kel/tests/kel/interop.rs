@@ -10,43 +10,14 @@
 use crate::At;
 use std::path::PathBuf;
 
-use dkms_event::value::Value as EventValue;
-use dkms_kel::{Config, KeyState, Report};
+#[path = "../../examples/shared/keripy_json.rs"]
+mod keripy_json;
+use dkms_kel::{Config, Report};
+use keripy_json::state_json;
 use serde_json::{Value, json};
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/keripy-1.1.17")
-}
-
-/// Our value of a threshold field, as JSON.
-fn to_json(v: &EventValue) -> Value {
-    match v {
-        EventValue::Null => Value::Null,
-        EventValue::Bool(b) => json!(b),
-        EventValue::Int(i) => json!(i64::try_from(*i).unwrap()),
-        EventValue::Str(s) => json!(s),
-        EventValue::Float(x) => json!(x.parse::<f64>().unwrap()),
-        EventValue::List(l) => Value::Array(l.iter().map(to_json).collect()),
-        EventValue::Map(m) => Value::Object(m.0.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
-    }
-}
-
-/// A key state in the JSON shape the scenarios use (`scenarios.py` `states()`).
-pub(crate) fn state_json(s: &KeyState) -> Value {
-    json!({
-        "prefix": s.prefix().qb64(),
-        "sn": u64::try_from(s.sn()).unwrap(),
-        "said": s.said().qb64(),
-        "keys": s.keys().iter().map(|k| k.qb64()).collect::<Vec<_>>(),
-        "next": s.next().iter().map(|d| d.qb64()).collect::<Vec<_>>(),
-        "kt": to_json(&s.kt().to_value()),
-        "nt": to_json(&s.nt().to_value()),
-        "toad": s.toad(),
-        "witnesses": s.witnesses().iter().map(|w| w.qb64()).collect::<Vec<_>>(),
-        "delegator": s.delegator().as_ref().map(|d| d.qb64()),
-        "config": s.config().iter().map(|c| c.as_str().to_owned()).collect::<Vec<_>>(),
-        "last_est": {"sn": u64::try_from(s.last_est().sn).unwrap(), "said": s.last_est().said.qb64()},
-    })
 }
 
 struct Ours {
