@@ -38,13 +38,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import judge  # noqa: E402  (patches keripy's clock)
 from judge import Msg  # noqa: E402
 
+# The streams are made with keri 1.1.17 only; other versions judge them with rejudge.py.
+assert judge.VERSION == "1.1.17", f"scenarios are made with keri 1.1.17, have {judge.VERSION} (use rejudge.py)"
+
 from keri.core import eventing  # noqa: E402
 from keri.core.coring import Counter, CtrDex, Diger, MtrDex, Salter, Seqner  # noqa: E402
 from keri.core.eventing import SealEvent  # noqa: E402
 
 
-
-assert judge.VERSION == "1.1.17", f"scenarios are made with keri 1.1.17, have {judge.VERSION}"
 KERIPY_VERSION = judge.VERSION
 CLOCK = judge.CLOCK
 
