@@ -228,16 +228,13 @@ impl Escrows {
         self.buckets.contains_key(trigger)
     }
 
-    /// Takes the entries older than their timeout.
-    pub(crate) fn take_expired(&mut self, now: u64, out_of_order: u64, other: u64) -> Vec<Escrowed> {
+    /// Takes the entries older than their timeout (`timeout` of their kind).
+    pub(crate) fn take_expired(&mut self, now: u64, timeout: impl Fn(EscrowKind) -> u64) -> Vec<Escrowed> {
         let mut gone = Vec::new();
         for list in self.buckets.values_mut() {
             let mut i = 0;
             while i < list.len() {
-                let old = list.get(i).is_some_and(|e| {
-                    let timeout = if e.kind() == EscrowKind::OutOfOrder { out_of_order } else { other };
-                    now.saturating_sub(e.at) > timeout
-                });
+                let old = list.get(i).is_some_and(|e| now.saturating_sub(e.at) > timeout(e.kind()));
                 if old {
                     gone.push(list.remove(i));
                 } else {

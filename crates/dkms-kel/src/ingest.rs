@@ -149,7 +149,6 @@ impl Kevery {
         progress: &mut Option<&mut dyn FnMut(crate::ingest::Progress)>,
     ) -> std::io::Result<()> {
         let mut predictor = Predictor::new(HashMap::new());
-        let mut seen = 0usize;
         loop {
             let states = &self.mem.states;
             let (mut batch, end) = pipeline::read_batch(&mut next, |item| {
@@ -157,13 +156,7 @@ impl Kevery {
             });
             pipeline::verify_batch(&mut batch);
             for planned in batch {
-                let at = self.item(planned);
-                seen += 1;
-                if let Some(f) = progress.as_mut()
-                    && seen.is_multiple_of(64)
-                {
-                    f(Progress { bytes: at, messages: seen });
-                }
+                self.item(planned, progress);
             }
             if let Some(end) = end {
                 return end;
@@ -178,20 +171,22 @@ impl Kevery {
         progress: &mut Option<&mut dyn FnMut(Progress)>,
     ) -> std::io::Result<usize> {
         let keys = self.mem.states.iter().map(|(p, s)| (p.clone(), s.verfers.clone())).collect();
-        let mut seen = 0usize;
-        pipeline::run(reader, keys, threads, |planned| {
-            let at = self.item(planned);
-            seen += 1;
-            if let Some(f) = progress.as_mut()
-                && seen.is_multiple_of(64)
-            {
-                f(Progress { bytes: at, messages: seen });
-            }
-        })
+        pipeline::run(reader, keys, threads, |planned| self.item(planned, progress))
+    }
+
+    /// Handles one planned item, then reports progress every 64 messages of the run.
+    fn item(&mut self, planned: Planned, progress: &mut Option<&mut dyn FnMut(Progress)>) {
+        let at = self.handle_item(planned);
+        let messages = self.tally.report.messages;
+        if let Some(f) = progress.as_mut()
+            && messages.is_multiple_of(64)
+        {
+            f(Progress { bytes: at, messages });
+        }
     }
 
     /// Handles one planned item; returns its stream offset.
-    fn item(&mut self, planned: Planned) -> usize {
+    fn handle_item(&mut self, planned: Planned) -> usize {
         let Planned { item, pre } = planned;
         match item {
             Item::Framing { error, base } => {

@@ -16,7 +16,7 @@ use crate::escrow::{Escrowed, Escrows, Inserted, lens};
 use crate::journal::{self, Op, escrow_blob, escrow_key};
 use crate::logged::Logged;
 use crate::pipeline::Preverified;
-use crate::report::{Outcome, Report, Settled, Tally, Waiting, Warning, WarningKind};
+use crate::report::{Outcome, Report, Tally, Waiting, Warning, WarningKind};
 use crate::rules::{self, Acceptance, Decision, NewState, ReceiptDecision};
 use crate::state::KeyState;
 use crate::view::{Group, Memory, View};
@@ -49,6 +49,14 @@ pub struct Config {
     /// `pending`); past it, entries are only counted (`errors_omitted`, …), so an endless
     /// stream of bad messages does not grow the report without bound. 0: no limit.
     pub max_report_entries: usize,
+}
+
+impl Config {
+    /// How long an item of escrow `kind` waits, in microseconds.
+    #[must_use]
+    pub fn timeout(&self, kind: EscrowKind) -> u64 {
+        if kind == EscrowKind::OutOfOrder { self.out_of_order_timeout } else { self.escrow_timeout }
+    }
 }
 
 impl Default for Config {
@@ -521,12 +529,14 @@ impl Kevery {
         let (inserted, stored) = self.escrows.insert(entry).map_err(|rule| Error::rule(&prefix, sn, rule))?;
         let changed = !matches!(inserted, Inserted::Merged { added: false });
         let (kind, signed, at) = (stored.kind(), stored.signed.clone(), stored.at);
+        let accepted = match &stored.waiting {
+            Waiting::Duplicity { accepted } => Some(accepted.clone()),
+            _ => None,
+        };
         if changed {
             self.record_escrow(kind, &signed, at);
         }
-        if let (Inserted::New, Some(signed), Waiting::Duplicity { accepted }) =
-            (inserted, evidence, self.escrows_waiting_of(&signed))
-        {
+        if let (Inserted::New, Some(signed), Some(accepted)) = (inserted, evidence, accepted) {
             if self.store.is_some()
                 && let Ok(atts) = signed.attachments.encode(dkms_cesr::Domain::Text)
             {
@@ -541,13 +551,6 @@ impl Kevery {
             self.duplicity.push(Duplicity { signed, accepted });
         }
         Ok(changed)
-    }
-
-    fn escrows_waiting_of(&self, signed: &SignedMessage) -> Waiting {
-        self.escrows
-            .iter()
-            .find(|e| e.signed.message == signed.message && e.kind() == EscrowKind::LikelyDuplicitous)
-            .map_or(Waiting::PriorEvents { latest: None }, |e| e.waiting.clone())
     }
 
     /// Retries escrowed items waiting on `trigger` (and on what their acceptance unblocks)
@@ -583,15 +586,11 @@ impl Kevery {
                     }
                     let Some(e) = list.pop() else { break };
                     let kind = e.kind();
-                    let timeout = if kind == EscrowKind::OutOfOrder {
-                        self.config.out_of_order_timeout
-                    } else {
-                        self.config.escrow_timeout
-                    };
+                    let timeout = self.config.timeout(kind);
                     if now.saturating_sub(e.at) > timeout {
                         self.record_unescrow(kind, &e.signed);
                         let err = expired(&e, timeout);
-                        self.tally.settle(&e.origins, &Settled::Rejected(err));
+                        self.tally.settle(&e.origins, &Outcome::Rejected(err));
                         progressed = true;
                         continue;
                     }
@@ -622,14 +621,17 @@ impl Kevery {
                                 if cleaned {
                                     self.record_escrow(kind, &signed, at);
                                 }
-                            } else if let Err(rule) = self.escrows.insert(entry) {
-                                // Only if the escrow filled meanwhile: settled, not lost.
-                                let err = Error::rule(escrow_prefix(&signed), signed.message.sn().unwrap_or(0), rule);
-                                self.tally.settle(&origins, &Settled::Rejected(err));
-                                progressed = true;
                             } else {
-                                let kind = self.escrows_kind_of(&signed);
-                                self.record_escrow(kind, &signed, at);
+                                match self.escrows.insert(entry).map(|(_, stored)| stored.kind()) {
+                                    Ok(kind) => self.record_escrow(kind, &signed, at),
+                                    Err(rule) => {
+                                        // Only if the escrow filled meanwhile: settled, not lost.
+                                        let sn = signed.message.sn().unwrap_or(0);
+                                        let err = Error::rule(escrow_prefix(&signed), sn, rule);
+                                        self.tally.settle(&origins, &Outcome::Rejected(err));
+                                        progressed = true;
+                                    }
+                                }
                             }
                         }
                         Step::Accepted { trigger: next, warnings } => {
@@ -642,8 +644,8 @@ impl Kevery {
                             // are duplicates of the first.
                             let n = if crate::escrow::is_receipt(kind) { e.origins.len() } else { 1 };
                             let (first, copies) = e.origins.split_at(e.origins.len().min(n));
-                            self.tally.settle(first, &Settled::Accepted);
-                            self.tally.settle(copies, &Settled::Duplicate);
+                            self.tally.settle(first, &Outcome::Accepted);
+                            self.tally.settle(copies, &Outcome::Duplicate);
                             progressed = true;
                             if next != t && self.escrows.has(&next) {
                                 queue.push(next);
@@ -651,7 +653,7 @@ impl Kevery {
                         }
                         Step::Duplicate => {
                             self.record_unescrow(kind, &e.signed);
-                            self.tally.settle(&e.origins, &Settled::Duplicate);
+                            self.tally.settle(&e.origins, &Outcome::Duplicate);
                             progressed = true;
                         }
                         Step::Ignored(warnings) => {
@@ -660,12 +662,12 @@ impl Kevery {
                             for o in e.origins.iter().filter(|o| o.run == run) {
                                 self.warn(o.offset, &e.signed, warnings.clone());
                             }
-                            self.tally.settle(&e.origins, &Settled::Ignored);
+                            self.tally.settle(&e.origins, &Outcome::Ignored);
                             progressed = true;
                         }
                         Step::Rejected(err) => {
                             self.record_unescrow(kind, &e.signed);
-                            self.tally.settle(&e.origins, &Settled::Rejected(err));
+                            self.tally.settle(&e.origins, &Outcome::Rejected(err));
                             progressed = true;
                         }
                     }
@@ -680,15 +682,7 @@ impl Kevery {
     /// Decides an escrowed item again (a key event escrowed only for its attached validator
     /// receipts is a receipt here).
     fn retry_step(&mut self, kind: EscrowKind, signed: &SignedMessage, now: u64) -> Step {
-        if kind == EscrowKind::UnverifiedTransReceipt || kind == EscrowKind::UnverifiedReceipt {
-            self.receipt_step(signed)
-        } else {
-            self.step(signed, None, now)
-        }
-    }
-
-    fn escrows_kind_of(&self, signed: &SignedMessage) -> EscrowKind {
-        self.escrows.iter().find(|e| e.signed.message == signed.message).map_or(EscrowKind::OutOfOrder, Escrowed::kind)
+        if crate::escrow::is_receipt(kind) { self.receipt_step(signed) } else { self.step(signed, None, now) }
     }
 
     /// Drops escrowed items older than their timeout (each is settled as rejected, expired);
@@ -705,12 +699,12 @@ impl Kevery {
 
     /// Drops and settles the escrowed items older than their timeout; returns how many.
     fn sweep_expired(&mut self, now: u64) -> usize {
-        let (ooo, other) = (self.config.out_of_order_timeout, self.config.escrow_timeout);
-        let gone = self.escrows.take_expired(now, ooo, other);
+        let config = &self.config;
+        let gone = self.escrows.take_expired(now, |kind| config.timeout(kind));
         for e in &gone {
             self.record_unescrow(e.kind(), &e.signed);
-            let timeout = if e.kind() == EscrowKind::OutOfOrder { ooo } else { other };
-            self.tally.settle(&e.origins, &Settled::Rejected(expired(e, timeout)));
+            let timeout = self.config.timeout(e.kind());
+            self.tally.settle(&e.origins, &Outcome::Rejected(expired(e, timeout)));
         }
         gone.len()
     }

@@ -334,14 +334,6 @@ pub(crate) struct Origin {
     pub(crate) offset: usize,
 }
 
-/// How an escrowed item left its escrow.
-pub(crate) enum Settled {
-    Accepted,
-    Duplicate,
-    Ignored,
-    Rejected(Error),
-}
-
 /// The accounting of the current run.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
@@ -377,8 +369,13 @@ impl Tally {
 
     /// Counts a message's first disposition.
     pub(crate) fn count(&mut self, offset: usize, outcome: &Outcome) {
+        self.report.messages += 1;
+        self.add(offset, outcome);
+    }
+
+    /// Adds one message to the count of its disposition (a rejection with its error).
+    fn add(&mut self, offset: usize, outcome: &Outcome) {
         let r = &mut self.report;
-        r.messages += 1;
         match outcome {
             Outcome::Accepted => r.accepted += 1,
             Outcome::Duplicate => r.duplicates += 1,
@@ -394,42 +391,20 @@ impl Tally {
         }
     }
 
-    /// Moves escrowed messages to their final disposition.
-    pub(crate) fn settle(&mut self, origins: &[Origin], how: &Settled) {
+    /// Moves escrowed messages to their final disposition `how` (never `Escrowed`): this run's
+    /// messages move from `escrowed`, earlier runs' are counted in `earlier`.
+    pub(crate) fn settle(&mut self, origins: &[Origin], how: &Outcome) {
         for o in origins {
-            let r = &mut self.report;
             if o.run == self.run {
-                r.escrowed = r.escrowed.saturating_sub(1);
-                let outcome = match how {
-                    Settled::Accepted => {
-                        r.accepted += 1;
-                        Outcome::Accepted
-                    }
-                    Settled::Duplicate => {
-                        r.duplicates += 1;
-                        Outcome::Duplicate
-                    }
-                    Settled::Ignored => {
-                        r.ignored += 1;
-                        Outcome::Ignored
-                    }
-                    Settled::Rejected(e) => {
-                        r.rejected += 1;
-                        push_limited(&mut r.errors, &mut r.errors_omitted, self.limit, || Rejection {
-                            offset: o.offset,
-                            error: e.clone(),
-                        });
-                        Outcome::Rejected(e.clone())
-                    }
-                };
+                self.report.escrowed = self.report.escrowed.saturating_sub(1);
+                self.add(o.offset, how);
                 if self.recent.len() < 64 {
-                    self.recent.push((*o, outcome));
+                    self.recent.push((*o, how.clone()));
                 }
+            } else if matches!(how, Outcome::Rejected(_)) {
+                self.report.earlier.rejected += 1;
             } else {
-                match how {
-                    Settled::Accepted | Settled::Duplicate | Settled::Ignored => r.earlier.accepted += 1,
-                    Settled::Rejected(_) => r.earlier.rejected += 1,
-                }
+                self.report.earlier.accepted += 1;
             }
         }
     }

@@ -237,6 +237,12 @@ fn conflict_signed(
     if ok { Ok(()) } else { Err(unsigned()) }
 }
 
+/// What an event whose valid controller signatures do not meet `kt` waits for (`None`: met).
+fn short_of(sigs: &[Indexer], kt: &dkms_event::threshold::Threshold) -> Option<Waiting> {
+    (!kt.satisfied_by(sigs.iter().map(Indexer::index)))
+        .then(|| Waiting::Signatures { valid: sigs.iter().map(Indexer::index).collect(), threshold: kt.clone() })
+}
+
 fn verify_controller(
     sm: &SignedMessage,
     verfers: &[Verfer],
@@ -310,11 +316,8 @@ fn incept(view: &View<'_>, sm: &SignedMessage, icp: &Inception, pre: Option<&Pre
     let prefix = icp.prefix.as_str();
     let state = KeyState::incept(icp, sm.message.said(), sm.message.ilk(), 0);
     let sigs = verify_controller(sm, &state.verfers, prefix, 0, pre)?;
-    if !icp.kt.satisfied_by(sigs.iter().map(Indexer::index)) {
-        return Ok(Decision::Escrow(Waiting::Signatures {
-            valid: sigs.iter().map(Indexer::index).collect(),
-            threshold: icp.kt.clone(),
-        }));
+    if let Some(w) = short_of(&sigs, &icp.kt) {
+        return Ok(Decision::Escrow(w));
     }
     let source = match &icp.delegator {
         Some(delegator) => match delegation(view, sm, delegator, &icp.prefix, 0)? {
@@ -348,11 +351,8 @@ fn interact(
         return Err(Error::rule(prefix, sn, Rule::WrongPrior));
     }
     let sigs = verify_controller(sm, &state.verfers, prefix, sn, pre)?;
-    if !state.kt.satisfied_by(sigs.iter().map(Indexer::index)) {
-        return Ok(Decision::Escrow(Waiting::Signatures {
-            valid: sigs.iter().map(Indexer::index).collect(),
-            threshold: state.kt.clone(),
-        }));
+    if let Some(w) = short_of(&sigs, &state.kt) {
+        return Ok(Decision::Escrow(w));
     }
     let (wigs, waiting) = witnessed(view, sm, &state.prefix, sn, &state.witnesses, &state.witness_verfers, state.toad)?;
     if let Some(w) = waiting {
@@ -386,11 +386,8 @@ fn rotate(
         .map_err(|e| Error::rule(prefix, sn, e))?;
     let next_state = state.rotate(rot, sm.message.said(), ilk, witnesses.clone());
     let sigs = verify_controller(sm, &next_state.verfers, prefix, sn, pre)?;
-    if !rot.kt.satisfied_by(sigs.iter().map(Indexer::index)) {
-        return Ok(Decision::Escrow(Waiting::Signatures {
-            valid: sigs.iter().map(Indexer::index).collect(),
-            threshold: rot.kt.clone(),
-        }));
+    if let Some(w) = short_of(&sigs, &rot.kt) {
+        return Ok(Decision::Escrow(w));
     }
     let exposed: Vec<u32> = dkms_event::verify::exposed(&state.next, &rot.keys, &sigs).collect();
     if !state.nt.satisfied_by(exposed.iter().copied()) {
